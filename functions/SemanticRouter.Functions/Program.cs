@@ -1,0 +1,6 @@
+namespace SemanticRouter.Functions;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}

@@ -1,0 +1,1 @@
+// Project shell; the inference engine lands under OnnxRuntime/, Tokenization/ and Models/.

@@ -1,0 +1,1 @@
+// Project shell; the storage clients land under Azure/, ModelStore/, Cache/ and Feedback/.
