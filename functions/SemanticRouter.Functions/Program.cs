@@ -1,6 +1,8 @@
+using SemanticRouter.Functions.Cli;
+
 namespace SemanticRouter.Functions;
 
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static Task<int> Main(string[] args) => CliRoot.Create().Parse(args).InvokeAsync();
 }
