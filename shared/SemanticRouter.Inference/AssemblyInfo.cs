@@ -1,1 +1,0 @@
-// Project shell; the inference engine lands under OnnxRuntime/, Tokenization/ and Models/.
