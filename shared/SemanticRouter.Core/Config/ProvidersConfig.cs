@@ -1,0 +1,39 @@
+namespace SemanticRouter.Core.Config;
+
+/// <summary>`providers`: the logical models clients and decisions refer to, and where they live.</summary>
+public sealed record ProvidersConfig(string? DefaultModel, IReadOnlyList<ModelConfig> Models);
+
+/// <summary>The wire dialect of a backend.</summary>
+public enum ProviderKind
+{
+    /// <summary>OpenAI-compatible: vLLM, OpenAI, any `/v1/chat/completions` server.</summary>
+    OpenAI,
+
+    /// <summary>Azure OpenAI: deployment path, `api-version` query, `api-key` header.</summary>
+    AzureOpenAI,
+}
+
+/// <summary>`providers.models[]`: one logical model with weighted backends.</summary>
+public sealed record ModelConfig(
+    string Name,
+    string ProviderModelId,
+    IReadOnlyList<BackendRefConfig> BackendRefs,
+    PricingConfig? Pricing,
+    TimeSpan? Timeout);
+
+/// <summary>`providers.models[].backend_refs[]`: one endpoint serving a model, with its auth.</summary>
+public sealed record BackendRefConfig(
+    string Name,
+    Uri BaseUrl,
+    int Weight,
+    ProviderKind Provider,
+    string? ApiKeyEnv,
+    string AuthHeader,
+    string AuthPrefix,
+    string? ApiVersion,
+    string? Deployment,
+    string? ChatPath,
+    IReadOnlyDictionary<string, string> ExtraHeaders);
+
+/// <summary>`providers.models[].pricing`: cost per million tokens, for the cost metric.</summary>
+public sealed record PricingConfig(string Currency, double PromptPer1M, double CompletionPer1M);

@@ -1,0 +1,50 @@
+namespace SemanticRouter.Core.Config;
+
+/// <summary>How the winning decision is chosen among matches.</summary>
+public enum RoutingStrategy
+{
+    /// <summary>Highest priority, then confidence, then name.</summary>
+    Priority,
+
+    /// <summary>Highest confidence, then priority, then name.</summary>
+    Confidence,
+}
+
+/// <summary>`routing`: signals (bound by their kinds) and decisions.</summary>
+public sealed record RoutingConfig(
+    RoutingStrategy Strategy,
+    IReadOnlyDictionary<string, IReadOnlyList<SignalRuleConfig>> Signals,
+    IReadOnlyList<DecisionConfig> Decisions);
+
+/// <summary>One named signal rule, e.g. a keyword set; the kind owns its typed settings.</summary>
+public abstract record SignalRuleConfig(string Name);
+
+/// <summary>`routing.decisions[]`.</summary>
+public sealed record DecisionConfig(
+    string Name,
+    string? Description,
+    int Priority,
+    RuleNodeConfig Rules,
+    IReadOnlyList<ModelRefConfig> ModelRefs,
+    AlgorithmConfig Algorithm,
+    IReadOnlyList<PluginConfig> Plugins);
+
+/// <summary>A rule tree node: either an operator over children or a leaf `{type, name}`.</summary>
+public sealed record RuleNodeConfig(string? Operator, IReadOnlyList<RuleNodeConfig> Conditions, string? Type, string? Name)
+{
+    public bool IsLeaf => Operator is null;
+
+    public static RuleNodeConfig CatchAll { get; } = new("AND", [], null, null);
+}
+
+/// <summary>`modelRefs[]`: a candidate model of a decision, in preference order.</summary>
+public sealed record ModelRefConfig(string Model, double Weight, bool? UseReasoning, string? ReasoningEffort);
+
+/// <summary>`algorithm`: how a model is chosen among a decision's modelRefs; settings are bound by the algorithm.</summary>
+public sealed record AlgorithmConfig(string Type, object? Settings)
+{
+    public static AlgorithmConfig Static { get; } = new("static", null);
+}
+
+/// <summary>`plugins[]`: a bound plugin; <see cref="Settings"/> is the plugin's own typed configuration.</summary>
+public sealed record PluginConfig(string Type, bool Enabled, object Settings, string Path);

@@ -1,0 +1,249 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SemanticRouter.Core.OpenAI;
+
+/// <summary>
+/// A validated Chat Completions request. The JSON body is kept as a mutable tree so plugins can
+/// rewrite it (model, system prompt, redaction) while every field the router does not know is
+/// forwarded untouched.
+/// </summary>
+public sealed class ChatRequest
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+    private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
+
+    private IReadOnlyList<ChatMessageView>? _messages;
+
+    private ChatRequest(JsonObject body, string model, bool stream)
+    {
+        Body = body;
+        Model = model;
+        Stream = stream;
+    }
+
+    public JsonObject Body { get; }
+
+    /// <summary>The model the client asked for (before routing rewrites it).</summary>
+    public string Model { get; }
+
+    public bool Stream { get; }
+
+    public JsonArray MessagesNode => (JsonArray)Body["messages"]!;
+
+    /// <summary>Text views of the messages; recomputed after <see cref="MessagesChanged"/>.</summary>
+    public IReadOnlyList<ChatMessageView> Messages => _messages ??= BuildViews(MessagesNode);
+
+    /// <summary>The last user turn's text (what most signals and the cache look at).</summary>
+    public string LastUserText
+    {
+        get
+        {
+            var messages = Messages;
+            for (var i = messages.Count - 1; i >= 0; i--)
+            {
+                if (messages[i].Role == "user")
+                {
+                    return messages[i].Text;
+                }
+            }
+
+            return string.Empty;
+        }
+    }
+
+    /// <summary>Call after mutating <see cref="MessagesNode"/> so text views are rebuilt.</summary>
+    public void MessagesChanged() => _messages = null;
+
+    /// <summary>Parses and validates a request body; throws <see cref="RouterException"/> (400) on any client mistake.</summary>
+    public static ChatRequest Parse(ReadOnlySpan<byte> utf8, int maxMessages)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, NodeOptions, ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            throw RouterException.BadRequest("Request body is not valid JSON: " + Describe(e), code: "invalid_json");
+        }
+        catch (InvalidOperationException)
+        {
+            throw RouterException.BadRequest("Request body is not valid UTF-8 JSON.", code: "invalid_json");
+        }
+
+        if (root is not JsonObject body)
+        {
+            throw RouterException.BadRequest("Request body must be a JSON object.", code: "invalid_json");
+        }
+
+        var model = RequireString(body, "model");
+        if (model.Length == 0 || model.Length > 256)
+        {
+            throw RouterException.BadRequest("'model' must be a non-empty string of at most 256 characters.", "model");
+        }
+
+        var stream = false;
+        if (body.TryGetPropertyValue("stream", out var streamNode) && streamNode is not null)
+        {
+            if (streamNode.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                throw RouterException.BadRequest("'stream' must be a boolean.", "stream");
+            }
+
+            stream = streamNode.GetValue<bool>();
+        }
+
+        if (!body.TryGetPropertyValue("messages", out var messagesNode) || messagesNode is not JsonArray messages)
+        {
+            throw RouterException.BadRequest("'messages' is required and must be an array.", "messages");
+        }
+
+        if (messages.Count == 0)
+        {
+            throw RouterException.BadRequest("'messages' must contain at least one message.", "messages");
+        }
+
+        if (messages.Count > maxMessages)
+        {
+            throw RouterException.BadRequest($"'messages' has {messages.Count} entries; the limit is {maxMessages}.", "messages");
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            ValidateMessage(messages[i], i);
+        }
+
+        CheckOptionalKind(body, "temperature", JsonValueKind.Number);
+        CheckOptionalKind(body, "top_p", JsonValueKind.Number);
+        CheckOptionalKind(body, "max_tokens", JsonValueKind.Number);
+        CheckOptionalKind(body, "max_completion_tokens", JsonValueKind.Number);
+        CheckOptionalKind(body, "n", JsonValueKind.Number);
+        CheckOptionalKind(body, "stream_options", JsonValueKind.Object);
+        CheckOptionalKind(body, "tools", JsonValueKind.Array);
+        CheckOptionalKind(body, "user", JsonValueKind.String);
+        return new ChatRequest(body, model, stream);
+    }
+
+    /// <summary>Extracts the text of a message content (string, or an array of parts).</summary>
+    public static string ContentText(JsonNode? content)
+    {
+        switch (content)
+        {
+            case null:
+                return string.Empty;
+            case JsonValue v when v.TryGetValue<string>(out var s):
+                return s;
+            case JsonArray parts:
+                var sb = new StringBuilder();
+                foreach (var part in parts)
+                {
+                    if (part is JsonObject o && o["text"] is JsonValue t && t.TryGetValue<string>(out var text))
+                    {
+                        if (sb.Length > 0)
+                        {
+                            sb.Append('\n');
+                        }
+
+                        sb.Append(text);
+                    }
+                }
+
+                return sb.ToString();
+            default:
+                return string.Empty;
+        }
+    }
+
+    public byte[] Serialize() => JsonSerializer.SerializeToUtf8Bytes(Body, CoreJsonContext.Default.JsonObject);
+
+    private static void ValidateMessage(JsonNode? node, int index)
+    {
+        var param = $"messages[{index}]";
+        if (node is not JsonObject message)
+        {
+            throw RouterException.BadRequest($"'{param}' must be an object.", param);
+        }
+
+        if (!message.TryGetPropertyValue("role", out var roleNode) || roleNode is null || roleNode.GetValueKind() != JsonValueKind.String)
+        {
+            throw RouterException.BadRequest($"'{param}.role' is required and must be a string.", param + ".role");
+        }
+
+        var role = roleNode.GetValue<string>();
+        if (role is not ("system" or "developer" or "user" or "assistant" or "tool" or "function"))
+        {
+            throw RouterException.BadRequest($"'{param}.role' must be one of system, developer, user, assistant, tool, function.", param + ".role");
+        }
+
+        message.TryGetPropertyValue("content", out var content);
+        switch (content?.GetValueKind())
+        {
+            case null or JsonValueKind.Null:
+                if (role is "user" or "system" or "developer")
+                {
+                    throw RouterException.BadRequest($"'{param}.content' is required for role '{role}'.", param + ".content");
+                }
+
+                break;
+            case JsonValueKind.String:
+                break;
+            case JsonValueKind.Array:
+                foreach (var part in content.AsArray())
+                {
+                    if (part is not JsonObject p || p["type"]?.GetValueKind() != JsonValueKind.String)
+                    {
+                        throw RouterException.BadRequest($"Each part of '{param}.content' must be an object with a string 'type'.", param + ".content");
+                    }
+
+                    if (p["type"]!.GetValue<string>() == "text" && p["text"]?.GetValueKind() != JsonValueKind.String)
+                    {
+                        throw RouterException.BadRequest($"Text parts of '{param}.content' need a string 'text'.", param + ".content");
+                    }
+                }
+
+                break;
+            default:
+                throw RouterException.BadRequest($"'{param}.content' must be a string or an array of content parts.", param + ".content");
+        }
+    }
+
+    private static IReadOnlyList<ChatMessageView> BuildViews(JsonArray messages)
+    {
+        var list = new ChatMessageView[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var m = (JsonObject)messages[i]!;
+            list[i] = new ChatMessageView(i, m["role"]!.GetValue<string>(), ContentText(m["content"]));
+        }
+
+        return list;
+    }
+
+    private static string RequireString(JsonObject body, string name)
+    {
+        if (!body.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            throw RouterException.BadRequest($"'{name}' is required.", name);
+        }
+
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            throw RouterException.BadRequest($"'{name}' must be a string.", name);
+        }
+
+        return node.GetValue<string>();
+    }
+
+    private static void CheckOptionalKind(JsonObject body, string name, JsonValueKind kind)
+    {
+        if (body.TryGetPropertyValue(name, out var node) && node is not null && node.GetValueKind() != kind)
+        {
+            throw RouterException.BadRequest($"'{name}' must be a {kind.ToString().ToLowerInvariant()}.", name);
+        }
+    }
+
+    private static string Describe(JsonException e) =>
+        e.LineNumber is { } line ? $"error at line {line + 1}, position {e.BytePositionInLine + 1}." : "malformed document.";
+}

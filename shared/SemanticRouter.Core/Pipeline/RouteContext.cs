@@ -1,0 +1,54 @@
+using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Decisions;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Signals;
+
+namespace SemanticRouter.Core.Pipeline;
+
+/// <summary>
+/// Everything known about one routed request while plugins run: the (mutable) request, the
+/// decision, the chosen model, header mutations for the upstream call and extra response headers.
+/// </summary>
+public sealed class RouteContext
+{
+    public RouteContext(string requestId, ChatRequest request, IReadOnlyDictionary<string, string> headers, RouterConfig config)
+    {
+        RequestId = requestId;
+        Request = request;
+        Headers = headers;
+        Config = config;
+        Debug = headers.TryGetValue("x-vsr-debug", out var d) && string.Equals(d, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public string RequestId { get; }
+
+    public ChatRequest Request { get; }
+
+    /// <summary>Incoming request headers, lower-case names.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    public RouterConfig Config { get; }
+
+    public bool Debug { get; }
+
+    /// <summary>True when the client asked for an auto model name and the router chose.</summary>
+    public bool Routed { get; init; }
+
+    public DecisionResult? Decision { get; set; }
+
+    public SignalResults Signals { get; set; } = SignalResults.Empty;
+
+    /// <summary>Models to try in order (first is the choice; the rest are fallbacks).</summary>
+    public IReadOnlyList<ModelConfig> Candidates { get; set; } = [];
+
+    public ModelConfig? SelectedModel => Candidates.Count > 0 ? Candidates[0] : null;
+
+    /// <summary>Headers set on (value non-null) or removed from (value null) the upstream request.</summary>
+    public Dictionary<string, string?> UpstreamHeaderMutations { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Headers added to the client response (always; debug-only ones are added by the pipeline).</summary>
+    public Dictionary<string, string> ResponseHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Per-request state shared between a plugin's request and response phases.</summary>
+    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+}

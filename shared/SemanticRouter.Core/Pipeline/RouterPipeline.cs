@@ -1,0 +1,196 @@
+using SemanticRouter.Core.Config;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Plugins;
+using SemanticRouter.Core.Signals;
+using SemanticRouter.Core.Signals.Context;
+using SemanticRouter.Core.Upstream;
+
+namespace SemanticRouter.Core.Pipeline;
+
+/// <summary>
+/// The request path: parse → signals (referenced ones, concurrently) → decision → model order →
+/// plugins → upstream with failover → response plugins. No business logic of its own; hosts call it.
+/// </summary>
+public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream)
+{
+    public IRouterSnapshotSource Snapshots { get; } = snapshots;
+
+    public async Task<RouterResponse> ChatCompletionsAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        var requestId = RequestIds.From(request.Headers);
+        RouteContext? context = null;
+        try
+        {
+            var snapshot = Snapshots.Current;
+            context = await RouteAsync(snapshot, request, requestId, cancellationToken).ConfigureAwait(false);
+            var interceptors = new List<IResponseInterceptor>();
+            if (context.Decision is not null)
+            {
+                foreach (var plugin in snapshot.Decision(context.Decision.Decision.Name).Plugins)
+                {
+                    var shortCircuit = await plugin.OnRequestAsync(context, cancellationToken).ConfigureAwait(false);
+                    if (shortCircuit is not null)
+                    {
+                        Decorate(shortCircuit, context, null);
+                        return shortCircuit;
+                    }
+
+                    if (plugin.CreateResponseInterceptor(context) is { } interceptor)
+                    {
+                        interceptors.Add(interceptor);
+                    }
+                }
+            }
+
+            var models = new List<UpstreamModel>(context.Candidates.Count);
+            foreach (var m in context.Candidates)
+            {
+                models.Add(snapshot.Model(m.Name)!);
+            }
+
+            var answer = await upstream.SendAsync(context, models, cancellationToken).ConfigureAwait(false);
+            var response = await UpstreamRelay.CreateAsync(answer, interceptors, snapshot.Config.Global.Upstream.FirstByteTimeout, cancellationToken).ConfigureAwait(false);
+            Decorate(response, context, answer);
+            return response;
+        }
+        catch (RouterException e)
+        {
+            var response = Error(e, requestId);
+            if (context is not null)
+            {
+                Decorate(response, context, null);
+                response.Headers[VsrHeaders.ResponsePath] = "error";
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>The dry run behind <c>POST /api/v1/explain</c>: routing without plugins or upstream calls.</summary>
+    public async Task<RouteContext> ExplainAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        var snapshot = Snapshots.Current;
+        var context = await RouteAsync(snapshot, request, RequestIds.From(request.Headers), cancellationToken, forceRouting: true).ConfigureAwait(false);
+        return context;
+    }
+
+    public static RouterResponse Error(RouterException e, string? requestId = null)
+    {
+        var response = RouterResponse.Json(e.StatusCode, OpenAIError.Body(e));
+        if (requestId is not null)
+        {
+            response.Headers[VsrHeaders.RequestId] = requestId;
+        }
+
+        return response;
+    }
+
+    private async Task<RouteContext> RouteAsync(RouterSnapshot snapshot, RouterRequest request, string requestId, CancellationToken cancellationToken, bool forceRouting = false)
+    {
+        var config = snapshot.Config;
+        if (request.Body.Length > config.Global.Router.MaxBodyBytes)
+        {
+            throw RouterException.TooLarge($"Request body is {request.Body.Length} bytes; the limit is {config.Global.Router.MaxBodyBytes}.");
+        }
+
+        var chat = ChatRequest.Parse(request.Body.Span, config.Global.Router.MaxMessages);
+        var routed = forceRouting || snapshot.IsAutoModel(chat.Model);
+        if (!routed && snapshot.Model(chat.Model) is null)
+        {
+            throw RouterException.BadRequest($"model \"{chat.Model}\" is not available. Use one of: {string.Join(", ", config.Global.Router.AutoModelNames.Concat(config.Providers.Models.Select(m => m.Name)))}.", "model", "model_not_found");
+        }
+
+        var context = new RouteContext(requestId, chat, request.Headers, config) { Routed = routed };
+        if (!routed)
+        {
+            context.Candidates = [snapshot.Model(chat.Model)!.Config];
+            return context;
+        }
+
+        context.Signals = await EvaluateSignalsAsync(snapshot, new SignalContext(chat, request.Headers), cancellationToken).ConfigureAwait(false);
+        context.Decision = snapshot.Engine.Select(context.Signals);
+        var refs = context.Decision is null ? [] : snapshot.Decision(context.Decision.Decision.Name).Selector.Order(context);
+        var candidates = new List<ModelConfig>(refs.Count + 1);
+        foreach (var r in refs)
+        {
+            candidates.Add(snapshot.Model(r.Model)!.Config);
+        }
+
+        if (candidates.Count == 0 && config.Providers.DefaultModel is { } fallback)
+        {
+            candidates.Add(snapshot.Model(fallback)!.Config);
+        }
+
+        context.Candidates = candidates;
+        return context;
+    }
+
+    private static async Task<SignalResults> EvaluateSignalsAsync(RouterSnapshot snapshot, SignalContext signalContext, CancellationToken cancellationToken)
+    {
+        var evaluators = snapshot.Evaluators;
+        if (evaluators.Count == 0)
+        {
+            return SignalResults.Empty;
+        }
+
+        // Start every evaluator before awaiting any, so slow (model-backed) signals overlap.
+        var pending = new ValueTask<IReadOnlyList<SignalMatch>>[evaluators.Count];
+        for (var i = 0; i < evaluators.Count; i++)
+        {
+            pending[i] = evaluators[i].EvaluateAsync(signalContext, cancellationToken);
+        }
+
+        var all = new List<SignalMatch>();
+        for (var i = 0; i < pending.Length; i++)
+        {
+            all.AddRange(await pending[i].ConfigureAwait(false));
+        }
+
+        return new SignalResults(all);
+    }
+
+    private void Decorate(RouterResponse response, RouteContext context, UpstreamResponse? answer)
+    {
+        var h = response.Headers;
+        h[VsrHeaders.RequestId] = context.RequestId;
+        var model = answer?.Model.Name ?? context.SelectedModel?.Name;
+        if (model is not null && !h.ContainsKey(VsrHeaders.SelectedModel))
+        {
+            h[VsrHeaders.SelectedModel] = model;
+        }
+
+        if (context.Decision is { } decision)
+        {
+            h[VsrHeaders.SelectedDecision] = decision.Decision.Name;
+            h[VsrHeaders.SelectedConfidence] = VsrHeaders.Confidence(decision.Confidence);
+        }
+
+        h.TryAdd(VsrHeaders.ResponsePath, "upstream");
+        foreach (var (name, value) in context.ResponseHeaders)
+        {
+            h[name] = value;
+        }
+
+        if (!context.Debug)
+        {
+            return;
+        }
+
+        foreach (var group in context.Signals.All.Where(s => s.Matched).GroupBy(s => s.Type))
+        {
+            h[VsrHeaders.Matched(group.Key)] = string.Join(',', group.Select(s => s.Name));
+        }
+
+        h[VsrHeaders.ContextTokenCount] = TokenEstimator.Estimate(context.Request.Messages).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (context.Items.ContainsKey("system_prompt.injected"))
+        {
+            h[VsrHeaders.InjectedSystemPrompt] = "true";
+        }
+
+        if (answer is not null)
+        {
+            h[VsrHeaders.UpstreamAttempts] = string.Join(", ", answer.Attempts);
+            h[VsrHeaders.DestinationEndpoint] = answer.Backend.Name;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.RegularExpressions;
+
+namespace SemanticRouter.Core.Signals.Keyword;
+
+/// <summary>Runs every referenced keyword rule over the last user message.</summary>
+internal sealed class KeywordEvaluator(KeywordRule[] rules) : ISignalEvaluator
+{
+    public string Type => "keyword";
+
+    public ValueTask<IReadOnlyList<SignalMatch>> EvaluateAsync(SignalContext context, CancellationToken cancellationToken)
+    {
+        var text = context.Request.LastUserText;
+        var results = new SignalMatch[rules.Length];
+        for (var r = 0; r < rules.Length; r++)
+        {
+            var rule = rules[r];
+            List<string>? found = null;
+            for (var i = 0; i < rule.Matchers.Count; i++)
+            {
+                if (IsMatch(rule.Matchers[i], text))
+                {
+                    (found ??= []).Add(rule.Keywords[i]);
+                }
+                else if (rule.Operator == KeywordOperator.And)
+                {
+                    found = null;
+                    break;
+                }
+            }
+
+            var matched = rule.Operator switch
+            {
+                KeywordOperator.And => found is not null && found.Count == rule.Matchers.Count,
+                KeywordOperator.Nor => found is null,
+                _ => found is not null,
+            };
+            results[r] = new SignalMatch(Type, rule.Name, matched, matched ? 1.0 : 0.0, found);
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<SignalMatch>>(results);
+    }
+
+    private static bool IsMatch(Regex regex, string text)
+    {
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A pathological pattern/input pair must not stall routing; treat it as no match.
+            return false;
+        }
+    }
+}

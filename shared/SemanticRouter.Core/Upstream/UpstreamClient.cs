@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Core.Upstream;
+
+/// <summary>
+/// Sends a routed request upstream with bounded failover: on a connect failure, a timeout before
+/// the response headers, or a 5xx/429 answer, it tries the model's other backends and then the next
+/// candidate model, within the request's time budget and attempt limit. Once headers of a usable
+/// answer arrive the choice is final (the body is never replayed elsewhere).
+/// </summary>
+public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<UpstreamClient> logger)
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+
+    /// <summary>Creates the one pooled handler all upstream calls share.</summary>
+    public static SocketsHttpHandler CreateHandler(TimeSpan connectTimeout) => new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        ConnectTimeout = connectTimeout,
+        MaxConnectionsPerServer = 1024,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        EnableMultipleHttp2Connections = true,
+    };
+
+    public async Task<UpstreamResponse> SendAsync(RouteContext context, IReadOnlyList<UpstreamModel> candidates, CancellationToken cancellationToken)
+    {
+        var settings = context.Config.Global.Upstream;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(settings.RequestBudget);
+        var attempts = new List<UpstreamAttempt>(2);
+        var sawTimeout = false;
+
+        foreach (var model in candidates)
+        {
+            context.Request.Body["model"] = model.Config.ProviderModelId;
+            var body = JsonSerializer.SerializeToUtf8Bytes(context.Request.Body, CoreJsonContext.Default.JsonObject);
+            foreach (var backend in model.OrderForRequest())
+            {
+                if (attempts.Count >= settings.MaxAttempts || budget.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                var (response, outcome) = await TryOnceAsync(context, model, backend, body, budget, cancellationToken).ConfigureAwait(false);
+                var attempt = new UpstreamAttempt(model.Name, backend.Name, outcome, Stopwatch.GetElapsedTime(started));
+                attempts.Add(attempt);
+                if (response is not null)
+                {
+                    return new UpstreamResponse(response, model, backend, attempts);
+                }
+
+                sawTimeout |= outcome is "timeout" or "budget_exhausted";
+                LogAttemptFailed(context.RequestId, model.Name, backend.Name, outcome, (long)attempt.Elapsed.TotalMilliseconds);
+            }
+        }
+
+        var summary = string.Join(", ", attempts);
+        LogExhausted(context.RequestId, attempts.Count);
+        if (sawTimeout || budget.IsCancellationRequested)
+        {
+            throw new RouterException(504, "upstream_error", "upstream_timeout", $"No backend answered in time ({attempts.Count} attempts: {summary}).");
+        }
+
+        throw new RouterException(502, "upstream_error", "upstream_unavailable", $"Every backend failed ({attempts.Count} attempts: {summary}).");
+    }
+
+    private async Task<(HttpResponseMessage? Response, string Outcome)> TryOnceAsync(RouteContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, CancellationTokenSource budget, CancellationToken clientToken)
+    {
+        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
+        attemptCts.CancelAfter(model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout);
+        using var request = BuildRequest(context, backend, body);
+        try
+        {
+            var response = await invoker.SendAsync(request, attemptCts.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (status < 500 && status != 429)
+            {
+                return (response, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            response.Dispose();
+            return (null, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (OperationCanceledException) when (clientToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, budget.IsCancellationRequested ? "budget_exhausted" : "timeout");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, e.HttpRequestError switch
+            {
+                HttpRequestError.ConnectionError => "connect_error",
+                HttpRequestError.NameResolutionError => "dns_error",
+                _ => "transport_error",
+            });
+        }
+    }
+
+    private static HttpRequestMessage BuildRequest(RouteContext context, UpstreamBackend backend, byte[] body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, backend.ChatCompletionsUri)
+        {
+            Content = new ByteArrayContent(body),
+            Version = HttpVersion.Version11,
+        };
+        request.Content.Headers.ContentType = JsonContentType;
+        var headers = request.Headers;
+        headers.TryAddWithoutValidation("accept", context.Request.Stream ? Sse.ContentType : "application/json");
+        headers.TryAddWithoutValidation("x-request-id", context.RequestId);
+        if (backend.AuthHeaderValue is not null)
+        {
+            headers.TryAddWithoutValidation(backend.Config.AuthHeader, backend.AuthHeaderValue);
+        }
+
+        foreach (var (name, value) in backend.Config.ExtraHeaders)
+        {
+            headers.Remove(name);
+            headers.TryAddWithoutValidation(name, value);
+        }
+
+        foreach (var (name, value) in context.UpstreamHeaderMutations)
+        {
+            headers.Remove(name);
+            if (value is not null)
+            {
+                headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return request;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt failed: request {RequestId} model {Model} backend {Backend} outcome {Outcome} after {ElapsedMs} ms")]
+    private partial void LogAttemptFailed(string requestId, string model, string backend, string outcome, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "All upstream attempts failed for request {RequestId} ({Attempts} attempts)")]
+    private partial void LogExhausted(string requestId, int attempts);
+}
