@@ -1,1 +1,0 @@
-// Project shell; the storage clients land under Azure/, ModelStore/, Cache/ and Feedback/.
