@@ -18,6 +18,8 @@ internal static class CliRoot
 
     private static IEnumerable<Command> Verbs()
     {
+        yield return ServeCommand.Create();
+        yield return ValidateCommand.Create();
         yield return VersionCommand.Create();
     }
 }

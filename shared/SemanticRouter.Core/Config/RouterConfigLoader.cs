@@ -9,7 +9,7 @@ namespace SemanticRouter.Core.Config;
 /// Parses YAML into a validated <see cref="RouterConfig"/>, reporting every problem with its YAML
 /// path (unknown keys, wrong types, unknown models or signals, bad regexes, duplicates…).
 /// </summary>
-public sealed partial class RouterConfigLoader(RouterExtensions extensions)
+public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func<string, string?>? environment = null)
 {
     private const string AzureProvider = "azure-openai";
 
@@ -32,6 +32,12 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions)
     public (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) TryLoad(string yaml)
     {
         var errors = new List<ConfigError>();
+        yaml = EnvironmentExpander.Expand(yaml, environment ?? Environment.GetEnvironmentVariable, errors);
+        if (errors.Count > 0)
+        {
+            return (null, errors);
+        }
+
         YamlNode? rootNode = null;
         try
         {

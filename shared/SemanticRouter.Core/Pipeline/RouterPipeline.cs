@@ -18,7 +18,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
     public async Task<RouterResponse> ChatCompletionsAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         var requestId = RequestIds.From(request.Headers);
-        RouteContext? context = null;
+        RoutingContext? context = null;
         try
         {
             var snapshot = Snapshots.Current;
@@ -67,7 +67,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
     }
 
     /// <summary>The dry run behind <c>POST /api/v1/explain</c>: routing without plugins or upstream calls.</summary>
-    public async Task<RouteContext> ExplainAsync(RouterRequest request, CancellationToken cancellationToken)
+    public async Task<RoutingContext> ExplainAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         var snapshot = Snapshots.Current;
         var context = await RouteAsync(snapshot, request, RequestIds.From(request.Headers), cancellationToken, forceRouting: true).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         return response;
     }
 
-    private async Task<RouteContext> RouteAsync(RouterSnapshot snapshot, RouterRequest request, string requestId, CancellationToken cancellationToken, bool forceRouting = false)
+    private async Task<RoutingContext> RouteAsync(RouterSnapshot snapshot, RouterRequest request, string requestId, CancellationToken cancellationToken, bool forceRouting = false)
     {
         var config = snapshot.Config;
         if (request.Body.Length > config.Global.Router.MaxBodyBytes)
@@ -100,7 +100,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
             throw RouterException.BadRequest($"model \"{chat.Model}\" is not available. Use one of: {string.Join(", ", config.Global.Router.AutoModelNames.Concat(config.Providers.Models.Select(m => m.Name)))}.", "model", "model_not_found");
         }
 
-        var context = new RouteContext(requestId, chat, request.Headers, config) { Routed = routed };
+        var context = new RoutingContext(requestId, chat, request.Headers, config) { Routed = routed };
         if (!routed)
         {
             context.Candidates = [snapshot.Model(chat.Model)!.Config];
@@ -149,7 +149,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         return new SignalResults(all);
     }
 
-    private void Decorate(RouterResponse response, RouteContext context, UpstreamResponse? answer)
+    private void Decorate(RouterResponse response, RoutingContext context, UpstreamResponse? answer)
     {
         var h = response.Headers;
         h[VsrHeaders.RequestId] = context.RequestId;

@@ -23,7 +23,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     /// <summary>Serves a fixed config (embedded defaults or tests); no reloads.</summary>
     public RouterSnapshotProvider(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment, ILogger logger)
     {
-        _loader = new RouterConfigLoader(extensions);
+        _loader = new RouterConfigLoader(extensions, environment);
         _environment = environment;
         _logger = logger;
         _current = Compile(config);
@@ -32,7 +32,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     /// <summary>Loads <paramref name="path"/> (throws if invalid) and watches it for changes.</summary>
     public RouterSnapshotProvider(string path, RouterExtensions extensions, Func<string, string?> environment, ILogger logger, TimeSpan? pollInterval = null)
     {
-        _loader = new RouterConfigLoader(extensions);
+        _loader = new RouterConfigLoader(extensions, environment);
         _environment = environment;
         _logger = logger;
         _path = Path.GetFullPath(path);

@@ -11,8 +11,8 @@ public interface IRoutePlugin
     string Type { get; }
 
     /// <summary>Runs before the upstream call, in the decision's plugin order. A non-null result answers the request.</summary>
-    ValueTask<RouterResponse?> OnRequestAsync(RouteContext context, CancellationToken cancellationToken);
+    ValueTask<RouterResponse?> OnRequestAsync(RoutingContext context, CancellationToken cancellationToken);
 
     /// <summary>Returns a per-request observer of the answer, or null when the plugin does not look at answers.</summary>
-    IResponseInterceptor? CreateResponseInterceptor(RouteContext context) => null;
+    IResponseInterceptor? CreateResponseInterceptor(RoutingContext context) => null;
 }

@@ -17,5 +17,5 @@ public interface IModelSelectionAlgorithm
 /// <summary>Orders a decision's candidate models for one request: the first is chosen, the rest are fallbacks.</summary>
 public interface IModelSelector
 {
-    IReadOnlyList<ModelRefConfig> Order(RouteContext context);
+    IReadOnlyList<ModelRefConfig> Order(RoutingContext context);
 }

@@ -12,6 +12,6 @@ public sealed class StaticSelection : IModelSelectionAlgorithm
 
     private sealed class Selector(IReadOnlyList<ModelRefConfig> refs) : IModelSelector
     {
-        public IReadOnlyList<ModelRefConfig> Order(RouteContext context) => refs;
+        public IReadOnlyList<ModelRefConfig> Order(RoutingContext context) => refs;
     }
 }

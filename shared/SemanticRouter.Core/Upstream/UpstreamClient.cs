@@ -32,7 +32,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         EnableMultipleHttp2Connections = true,
     };
 
-    public async Task<UpstreamResponse> SendAsync(RouteContext context, IReadOnlyList<UpstreamModel> candidates, CancellationToken cancellationToken)
+    public async Task<UpstreamResponse> SendAsync(RoutingContext context, IReadOnlyList<UpstreamModel> candidates, CancellationToken cancellationToken)
     {
         var settings = context.Config.Global.Upstream;
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -75,7 +75,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         throw new RouterException(502, "upstream_error", "upstream_unavailable", $"Every backend failed ({attempts.Count} attempts: {summary}).");
     }
 
-    private async Task<(HttpResponseMessage? Response, string Outcome)> TryOnceAsync(RouteContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, CancellationTokenSource budget, CancellationToken clientToken)
+    private async Task<(HttpResponseMessage? Response, string Outcome)> TryOnceAsync(RoutingContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, CancellationTokenSource budget, CancellationToken clientToken)
     {
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
         attemptCts.CancelAfter(model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout);
@@ -111,7 +111,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         }
     }
 
-    private static HttpRequestMessage BuildRequest(RouteContext context, UpstreamBackend backend, byte[] body)
+    private static HttpRequestMessage BuildRequest(RoutingContext context, UpstreamBackend backend, byte[] body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, backend.ChatCompletionsUri)
         {

@@ -14,11 +14,11 @@ public sealed class FastResponsePlugin(string message) : IRoutePlugin
 
     public string Type => Factory.TypeName;
 
-    public ValueTask<RouterResponse?> OnRequestAsync(RouteContext context, CancellationToken cancellationToken) =>
+    public ValueTask<RouterResponse?> OnRequestAsync(RoutingContext context, CancellationToken cancellationToken) =>
         ValueTask.FromResult<RouterResponse?>(Answer(context, message, "router", "stop"));
 
     /// <summary>Builds a router-authored answer, streamed when the client asked for a stream.</summary>
-    public static RouterResponse Answer(RouteContext context, string content, string model, string finishReason)
+    public static RouterResponse Answer(RoutingContext context, string content, string model, string finishReason)
     {
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var id = "chatcmpl-fast-" + context.RequestId;

@@ -10,7 +10,7 @@ public sealed class HeaderMutationPlugin(IReadOnlyList<KeyValuePair<string, stri
 
     public string Type => Factory.TypeName;
 
-    public ValueTask<RouterResponse?> OnRequestAsync(RouteContext context, CancellationToken cancellationToken)
+    public ValueTask<RouterResponse?> OnRequestAsync(RoutingContext context, CancellationToken cancellationToken)
     {
         var mutations = context.UpstreamHeaderMutations;
         foreach (var name in delete)

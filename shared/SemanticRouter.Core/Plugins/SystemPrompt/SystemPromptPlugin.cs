@@ -23,7 +23,7 @@ public sealed class SystemPromptPlugin(string prompt, SystemPromptMode mode) : I
 {
     public string Type => Factory.TypeName;
 
-    public ValueTask<RouterResponse?> OnRequestAsync(RouteContext context, CancellationToken cancellationToken)
+    public ValueTask<RouterResponse?> OnRequestAsync(RoutingContext context, CancellationToken cancellationToken)
     {
         var messages = context.Request.MessagesNode;
         JsonObject? system = null;

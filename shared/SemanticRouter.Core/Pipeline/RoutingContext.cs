@@ -9,9 +9,9 @@ namespace SemanticRouter.Core.Pipeline;
 /// Everything known about one routed request while plugins run: the (mutable) request, the
 /// decision, the chosen model, header mutations for the upstream call and extra response headers.
 /// </summary>
-public sealed class RouteContext
+public sealed class RoutingContext
 {
-    public RouteContext(string requestId, ChatRequest request, IReadOnlyDictionary<string, string> headers, RouterConfig config)
+    public RoutingContext(string requestId, ChatRequest request, IReadOnlyDictionary<string, string> headers, RouterConfig config)
     {
         RequestId = requestId;
         Request = request;

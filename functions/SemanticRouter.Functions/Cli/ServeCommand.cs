@@ -1,0 +1,89 @@
+using System.CommandLine;
+using SemanticRouter.Core.Config;
+using SemanticRouter.Functions.Demo;
+using SemanticRouter.Functions.Hosting;
+
+namespace SemanticRouter.Functions.Cli;
+
+/// <summary>
+/// <c>serve [--config FILE] [--port N] [--host H] [--demo]</c>: runs the router. Under the Azure
+/// Functions host (FUNCTIONS_CUSTOMHANDLER_PORT set) it listens where the host expects it.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo?>("--config") { Description = "Router config YAML (watched and hot-reloaded). Default: $SEMANTIC_ROUTER_CONFIG." };
+        var port = new Option<int?>("--port") { Description = "Port to listen on (default 8080, or $FUNCTIONS_CUSTOMHANDLER_PORT under the Functions host)." };
+        var host = new Option<string>("--host") { Description = "Address to bind.", DefaultValueFactory = _ => "127.0.0.1" };
+        var demo = new Option<bool>("--demo") { Description = "Run on embedded defaults with the built-in DEMO echo backend (no LLM needed)." };
+        var command = new Command("serve", "Run the router (standalone, or as the Azure Functions custom handler).") { config, port, host, demo };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+            var listenPort = parseResult.GetValue(port) ?? (int.TryParse(functionsPort, out var fp) ? fp : 8080);
+            var urls = $"http://{parseResult.GetValue(host)}:{listenPort}";
+            DemoBackend? backend = null;
+            RouterHostOptions options;
+            if (parseResult.GetValue(demo))
+            {
+                backend = await DemoBackend.StartAsync();
+                var demoUrl = backend.BaseUrl.ToString();
+                options = new RouterHostOptions
+                {
+                    ConfigYaml = EmbeddedConfig.DemoYaml(),
+                    Urls = urls,
+                    Environment = name => name == "DEMO_BACKEND_URL" ? demoUrl : Environment.GetEnvironmentVariable(name),
+                };
+                await output.WriteLineAsync($"DEMO mode: embedded config, built-in echo backend at {demoUrl}");
+            }
+            else
+            {
+                var path = parseResult.GetValue(config)?.FullName ?? ResolveConfigPath();
+                if (path is null)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync("No config: pass --config FILE, set SEMANTIC_ROUTER_CONFIG, or try --demo.");
+                    return 2;
+                }
+
+                options = new RouterHostOptions { ConfigPath = path, Urls = urls };
+            }
+
+            try
+            {
+                await using var app = RouterApplication.Build(options);
+                await app.StartAsync(cancellationToken);
+                await output.WriteLineAsync($"Semantic Router listening on {string.Join(", ", app.Urls)}");
+                await app.WaitForShutdownAsync(cancellationToken);
+                return 0;
+            }
+            catch (ConfigValidationException e)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
+            finally
+            {
+                if (backend is not null)
+                {
+                    await backend.DisposeAsync();
+                }
+            }
+        });
+        return command;
+    }
+
+    /// <summary>$SEMANTIC_ROUTER_CONFIG, resolved against the Functions app root when relative.</summary>
+    private static string? ResolveConfigPath()
+    {
+        var setting = Environment.GetEnvironmentVariable("SEMANTIC_ROUTER_CONFIG");
+        if (string.IsNullOrEmpty(setting))
+        {
+            return null;
+        }
+
+        var root = Environment.GetEnvironmentVariable("FUNCTIONS_APP_ROOT_PATH") ?? Directory.GetCurrentDirectory();
+        return Path.GetFullPath(Path.Combine(root, setting));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Functions.CustomHandler;
+
+/// <summary>The HTTP request inside a custom-handler invocation payload (<c>Data.&lt;trigger&gt;</c>).</summary>
+internal sealed record HttpInvocation(string Method, RouterRequest Request)
+{
+    public static HttpInvocation? FromPayload(JsonElement payload)
+    {
+        if (!TryGet(payload, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in data.EnumerateObject())
+        {
+            var value = property.Value;
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                // The host may hand a trigger value over as JSON text; decode it once.
+                try
+                {
+                    value = JsonDocument.Parse(value.GetString()!).RootElement;
+                }
+                catch (JsonException)
+                {
+                    continue;
+                }
+            }
+
+            if (value.ValueKind == JsonValueKind.Object && TryGet(value, "Method", out var method) && method.ValueKind == JsonValueKind.String)
+            {
+                return new HttpInvocation(method.GetString()!, new RouterRequest(Body(value), Headers(value)));
+            }
+        }
+
+        return null;
+    }
+
+    private static Dictionary<string, string> Headers(JsonElement req)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (TryGet(req, "Headers", out var h) && h.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var p in h.EnumerateObject())
+            {
+                headers[p.Name.ToLowerInvariant()] = p.Value.ValueKind switch
+                {
+                    JsonValueKind.Array => string.Join(", ", p.Value.EnumerateArray().Select(v => v.ToString())),
+                    _ => p.Value.ToString(),
+                };
+            }
+        }
+
+        return headers;
+    }
+
+    private static ReadOnlyMemory<byte> Body(JsonElement req)
+    {
+        if (!TryGet(req, "Body", out var body))
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        return body.ValueKind switch
+        {
+            JsonValueKind.String => Encoding.UTF8.GetBytes(body.GetString()!),
+            JsonValueKind.Null or JsonValueKind.Undefined => ReadOnlyMemory<byte>.Empty,
+            _ => Encoding.UTF8.GetBytes(body.GetRawText()),
+        };
+    }
+
+    private static bool TryGet(JsonElement element, string name, out JsonElement value)
+    {
+        foreach (var p in element.EnumerateObject())
+        {
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = p.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Functions.Endpoints;
+
+/// <summary>
+/// <c>POST /api/v1/explain</c>: routes a chat-completions body without calling any backend and shows
+/// the decision, the model and every evaluated signal (to tune thresholds and rules).
+/// </summary>
+internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
+{
+    public string Name => "Explain";
+
+    public string Route => "api/v1/explain";
+
+    public IReadOnlyList<string> Methods => ["POST"];
+
+    public bool IsManagement => true;
+
+    public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        RoutingContext context;
+        try
+        {
+            context = await pipeline.ExplainAsync(request, cancellationToken);
+        }
+        catch (RouterException e)
+        {
+            return RouterPipeline.Error(e);
+        }
+
+        return JsonResponses.Write(200, w =>
+        {
+            w.WriteStartObject();
+            if (context.Decision is { } d)
+            {
+                w.WriteStartObject("decision");
+                w.WriteString("name", d.Decision.Name);
+                w.WriteNumber("confidence", Math.Round(d.Confidence, 4));
+                w.WriteNumber("priority", d.Decision.Priority);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("decision");
+            }
+
+            w.WriteString("model", context.SelectedModel?.Name);
+            w.WriteStartArray("candidates");
+            foreach (var c in context.Candidates)
+            {
+                w.WriteStringValue(c.Name);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartObject("signals");
+            foreach (var group in context.Signals.All.GroupBy(s => s.Type))
+            {
+                w.WriteStartArray(group.Key);
+                foreach (var s in group)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", s.Name);
+                    w.WriteBoolean("matched", s.Matched);
+                    w.WriteNumber("confidence", Math.Round(s.Confidence, 4));
+                    if (s.Detail is not null)
+                    {
+                        w.WritePropertyName("detail");
+                        JsonSerializer.Serialize(w, s.Detail, s.Detail.GetType(), ExplainJson.Options);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+    }
+}

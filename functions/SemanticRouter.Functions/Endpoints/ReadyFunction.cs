@@ -1,0 +1,37 @@
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Functions.Endpoints;
+
+/// <summary><c>GET /ready</c>: 503 with progress until every readiness check passes, then 200.</summary>
+internal sealed class ReadyFunction(IRouterSnapshotSource snapshots, IEnumerable<IReadinessCheck> checks) : IRouterFunction
+{
+    public string Name => "Ready";
+
+    public string Route => "ready";
+
+    public IReadOnlyList<string> Methods => ["GET"];
+
+    public Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        var all = checks.ToList();
+        var ready = all.All(c => c.IsReady);
+        return Task.FromResult(JsonResponses.Write(ready ? 200 : 503, w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("status", ready ? "ready" : "starting");
+            w.WriteString("config_loaded_at", snapshots.Current.LoadedAt);
+            w.WriteStartObject("checks");
+            foreach (var check in all)
+            {
+                w.WriteStartObject(check.Name);
+                w.WriteBoolean("ready", check.IsReady);
+                w.WritePropertyName("progress");
+                check.WriteProgress(w);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Functions.Hosting;
+
+/// <summary>Moves requests and responses between ASP.NET Core and the host-neutral pipeline types.</summary>
+internal static class HttpExchange
+{
+    public static async Task<RouterRequest> ReadAsync(HttpContext http, long maxBodyBytes)
+    {
+        var length = http.Request.ContentLength;
+        if (length > maxBodyBytes)
+        {
+            throw RouterException.TooLarge($"Request body is {length} bytes; the limit is {maxBodyBytes}.");
+        }
+
+        var headers = Headers(http.Request.Headers);
+        if (!HttpMethods.IsPost(http.Request.Method) && !HttpMethods.IsPut(http.Request.Method) && !HttpMethods.IsPatch(http.Request.Method))
+        {
+            return new RouterRequest(ReadOnlyMemory<byte>.Empty, headers);
+        }
+
+        using var buffer = new MemoryStream(length is > 0 ? (int)Math.Min(length.Value, maxBodyBytes) : 4096);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            while (true)
+            {
+                int n;
+                try
+                {
+                    n = await http.Request.Body.ReadAsync(chunk, http.RequestAborted);
+                }
+                catch (BadHttpRequestException e)
+                {
+                    throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                        ? RouterException.TooLarge("Request body is over the server's limit.")
+                        : RouterException.BadRequest("The request body could not be read: " + e.Message);
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
+                if (buffer.Length + n > maxBodyBytes)
+                {
+                    throw RouterException.TooLarge($"Request body is over the limit of {maxBodyBytes} bytes.");
+                }
+
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return new RouterRequest(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), headers);
+    }
+
+    public static Dictionary<string, string> Headers(IHeaderDictionary source)
+    {
+        var headers = new Dictionary<string, string>(source.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in source)
+        {
+            headers[name.ToLowerInvariant()] = values.ToString();
+        }
+
+        return headers;
+    }
+
+    public static async Task WriteAsync(HttpContext http, RouterResponse response)
+    {
+        var r = http.Response;
+        r.StatusCode = response.StatusCode;
+        r.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers)
+        {
+            r.Headers[name] = value;
+        }
+
+        if (response.StreamBody is { } stream)
+        {
+            r.Headers.CacheControl = "no-cache";
+            r.Headers["x-accel-buffering"] = "no";
+            http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await r.StartAsync(http.RequestAborted);
+            try
+            {
+                await stream(r.Body, http.RequestAborted);
+            }
+            catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away; the upstream call was cancelled with it.
+            }
+
+            return;
+        }
+
+        r.ContentLength = response.Body.Length;
+        await r.Body.WriteAsync(response.Body, http.RequestAborted);
+    }
+}

@@ -1,0 +1,37 @@
+using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Pipeline;
+using SemanticRouter.Core.Upstream;
+using SemanticRouter.Functions.Endpoints;
+
+namespace SemanticRouter.Functions.Hosting;
+
+/// <summary>Wires the router into DI: one call, so both hosts stay thin.</summary>
+internal static class ServiceCollectionExtensions
+{
+    public static IServiceCollection AddSemanticRouter(this IServiceCollection services, RouterHostOptions options, RouterExtensions extensions)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(extensions);
+        services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("SemanticRouter.Config");
+            return options.ConfigPath is not null
+                ? new RouterSnapshotProvider(options.ConfigPath, extensions, options.Environment, logger, options.ConfigPollInterval)
+                : new RouterSnapshotProvider(new RouterConfigLoader(extensions, options.Environment).Load(options.ConfigYaml ?? throw new InvalidOperationException("no config given")), extensions, options.Environment, logger);
+        });
+        services.AddSingleton<IRouterSnapshotSource>(sp => sp.GetRequiredService<RouterSnapshotProvider>());
+        services.AddSingleton(sp =>
+        {
+            var connect = sp.GetRequiredService<IRouterSnapshotSource>().Current.Config.Global.Upstream.ConnectTimeout;
+            return new HttpMessageInvoker(UpstreamClient.CreateHandler(connect), disposeHandler: true);
+        });
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<RouterPipeline>();
+        services.AddSingleton<IRouterFunction, ChatCompletionsFunction>();
+        services.AddSingleton<IRouterFunction, ModelsFunction>();
+        services.AddSingleton<IRouterFunction, ExplainFunction>();
+        services.AddSingleton<IRouterFunction, HealthFunction>();
+        services.AddSingleton<IRouterFunction, ReadyFunction>();
+        return services;
+    }
+}
