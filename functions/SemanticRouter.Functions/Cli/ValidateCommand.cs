@@ -21,7 +21,7 @@ internal static class ValidateCommand
                 return 2;
             }
 
-            var (loaded, errors) = new RouterConfigLoader(HostExtensions.Create()).TryLoad(File.ReadAllText(file.FullName));
+            var (loaded, errors) = new RouterConfigLoader(HostExtensions.Create(new ServiceCollection().BuildServiceProvider())).TryLoad(File.ReadAllText(file.FullName));
             if (loaded is null)
             {
                 output.WriteLine($"{file.Name}: {errors.Count} problem(s)");

@@ -2,8 +2,17 @@ using SemanticRouter.Core.Config;
 
 namespace SemanticRouter.Functions.Hosting;
 
-/// <summary>Every signal kind, plugin and algorithm this app ships; `serve` and `validate` use the same set.</summary>
+/// <summary>
+/// Every signal kind, plugin and algorithm this app ships; <c>serve</c> and <c>validate</c> use the
+/// same set. Factories that need services (models, stores) resolve them from
+/// <paramref name="services"/> when they create instances, not when they bind config, so
+/// <c>validate</c> works without them.
+/// </summary>
 internal static class HostExtensions
 {
-    public static RouterExtensions Create() => RouterExtensionsDefaults.CreateCore();
+    public static RouterExtensions Create(IServiceProvider services)
+    {
+        _ = services;
+        return RouterExtensionsDefaults.CreateCore();
+    }
 }

@@ -30,8 +30,7 @@ internal static class RouterApplication
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
-        var extensions = HostExtensions.Create();
-        builder.Services.AddSemanticRouter(options, extensions);
+        builder.Services.AddSemanticRouter(options);
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();

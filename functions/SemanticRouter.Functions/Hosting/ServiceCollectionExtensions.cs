@@ -8,12 +8,13 @@ namespace SemanticRouter.Functions.Hosting;
 /// <summary>Wires the router into DI: one call, so both hosts stay thin.</summary>
 internal static class ServiceCollectionExtensions
 {
-    public static IServiceCollection AddSemanticRouter(this IServiceCollection services, RouterHostOptions options, RouterExtensions extensions)
+    public static IServiceCollection AddSemanticRouter(this IServiceCollection services, RouterHostOptions options)
     {
         services.AddSingleton(options);
-        services.AddSingleton(extensions);
+        services.AddSingleton(HostExtensions.Create);
         services.AddSingleton(sp =>
         {
+            var extensions = sp.GetRequiredService<RouterExtensions>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("SemanticRouter.Config");
             return options.ConfigPath is not null
                 ? new RouterSnapshotProvider(options.ConfigPath, extensions, options.Environment, logger, options.ConfigPollInterval)
