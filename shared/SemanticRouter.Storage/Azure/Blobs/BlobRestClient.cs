@@ -60,7 +60,7 @@ internal sealed class BlobRestClient(StorageTransport transport, Uri endpoint, s
                 return body;
             },
         };
-        request.Header("x-ms-blob-type", "BlockBlob").Header("If-None-Match", options.Overwrite ? null : "*");
+        request.Header("x-ms-blob-type", "BlockBlob").Header("If-None-Match", options.Overwrite ? null : "*").Header("If-Match", options.IfMatch);
         foreach (var (name, value) in metadata)
         {
             request.Header("x-ms-meta-" + name, value);

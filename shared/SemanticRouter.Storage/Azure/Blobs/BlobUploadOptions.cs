@@ -13,6 +13,9 @@ public sealed record BlobUploadOptions
     /// <summary>False sends <c>If-None-Match: *</c>, so an existing blob fails with 409 BlobAlreadyExists.</summary>
     public bool Overwrite { get; init; } = true;
 
+    /// <summary>Quoted ETag the blob must still have (optimistic concurrency); a changed blob fails with 412 ConditionNotMet.</summary>
+    public string? IfMatch { get; init; }
+
     /// <summary>Bytes sent so far in the current attempt.</summary>
     public IProgress<long>? Progress { get; init; }
 }

@@ -1,0 +1,125 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace SemanticRouter.Storage.ModelStore;
+
+/// <summary>
+/// Builds the manifest from model folders so the training pipeline can regenerate it after every
+/// run: a direct subfolder of the models directory is a model when it holds a <c>config.json</c>
+/// and at least one <c>.onnx</c> file (standard Hugging Face export layout). Kind and labels come
+/// from <c>config.json</c> (architectures, id2label) unless an existing manifest entry sets them.
+/// </summary>
+public static class ModelManifestWriter
+{
+    /// <summary>Training-only artefacts the runtime never reads (it runs ONNX only).</summary>
+    private static readonly string[] ExcludedExtensions = [".pt", ".pth", ".bin", ".safetensors", ".ckpt", ".pyc", ".py", ".partial"];
+
+    /// <summary>Scans <paramref name="modelsDirectory"/>; entries of <paramref name="existing"/> keep their kind, labels, prefix and required flag.</summary>
+    public static async Task<ModelManifest> FromFoldersAsync(string modelsDirectory, ModelManifest? existing = null, CancellationToken cancellationToken = default)
+    {
+        var models = new List<ModelEntry>();
+        if (!Directory.Exists(modelsDirectory))
+        {
+            return new ModelManifest(ModelManifest.CurrentVersion, models);
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(modelsDirectory).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(folder);
+            if (!IsModelFolder(folder, name))
+            {
+                continue;
+            }
+
+            var files = new List<ModelFileEntry>();
+            foreach (var file in EnumerateFiles(folder))
+            {
+                files.Add(await DescribeFileAsync(folder, file, cancellationToken).ConfigureAwait(false));
+            }
+
+            var previous = existing?.Find(name);
+            var (kind, labels) = ReadConfig(Path.Combine(folder, "config.json"));
+            models.Add(new ModelEntry(
+                name,
+                previous?.Kind ?? kind,
+                previous?.Prefix ?? name,
+                files,
+                previous?.Labels ?? labels,
+                previous?.Required ?? true));
+        }
+
+        return new ModelManifest(ModelManifest.CurrentVersion, models);
+    }
+
+    /// <summary>Regenerates <c>manifest.json</c> in <paramref name="modelsDirectory"/> (atomically) and returns it.</summary>
+    public static async Task<ModelManifest> WriteAsync(string modelsDirectory, CancellationToken cancellationToken = default)
+    {
+        var path = Path.Combine(modelsDirectory, ModelManifest.FileName);
+        ModelManifest? existing = null;
+        if (File.Exists(path))
+        {
+            existing = ModelManifestJson.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path);
+        }
+
+        var manifest = await FromFoldersAsync(modelsDirectory, existing, cancellationToken).ConfigureAwait(false);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".partial";
+        await File.WriteAllBytesAsync(temp, ModelManifestJson.Serialize(manifest), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+        return manifest;
+    }
+
+    public static async Task<ModelFileEntry> DescribeFileAsync(string modelFolder, string file, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(file);
+        await using (stream.ConfigureAwait(false))
+        {
+            var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
+            return new ModelFileEntry(Path.GetRelativePath(modelFolder, file).Replace('\\', '/'), Convert.ToHexStringLower(hash), stream.Length);
+        }
+    }
+
+    private static bool IsModelFolder(string folder, string name) =>
+        ModelManifestJson.IsModelName(name)
+        && File.Exists(Path.Combine(folder, "config.json"))
+        && Directory.EnumerateFiles(folder, "*.onnx", SearchOption.AllDirectories).Any();
+
+    private static IEnumerable<string> EnumerateFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f =>
+            {
+                var relative = Path.GetRelativePath(folder, f).Replace('\\', '/');
+                return !relative.Split('/').Any(s => s.StartsWith('.') || s == "__pycache__")
+                    && !ExcludedExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase);
+            })
+            .Order(StringComparer.Ordinal);
+
+    private static (string Kind, IReadOnlyList<string>? Labels) ReadConfig(string configPath)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(configPath));
+            var root = document.RootElement;
+            var architecture = root.TryGetProperty("architectures", out var a) && a.ValueKind == JsonValueKind.Array && a.GetArrayLength() > 0
+                ? a[0].GetString() ?? string.Empty
+                : string.Empty;
+            var kind = architecture.EndsWith("ForTokenClassification", StringComparison.Ordinal) ? "token-classifier"
+                : architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal) ? "sequence-classifier"
+                : "embedder";
+            List<string>? labels = null;
+            if (kind != "embedder" && root.TryGetProperty("id2label", out var map) && map.ValueKind == JsonValueKind.Object)
+            {
+                labels = map.EnumerateObject()
+                    .Select(p => (Id: int.TryParse(p.Name, out var id) ? id : int.MaxValue, Label: p.Value.GetString() ?? string.Empty))
+                    .OrderBy(p => p.Id)
+                    .Select(p => p.Label)
+                    .ToList();
+            }
+
+            return (kind, labels);
+        }
+        catch (JsonException)
+        {
+            return ("embedder", null);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using SemanticRouter.Storage.ModelStore;
+
+namespace SemanticRouter.Storage.Tests;
+
+public class ModelManifestTests
+{
+    [Fact]
+    public async Task Writer_hashes_every_runtime_file_and_reads_kind_and_labels_from_config()
+    {
+        using var models = FakeModelFolder.Create(("domain", 1000));
+        models.AddModel("pii", 500, "BertForTokenClassification");
+        models.AddModel("embed", 300, "BertModel");
+        Directory.CreateDirectory(Path.Combine(models.Root, "tooling"));
+        File.WriteAllText(Path.Combine(models.Root, "tooling", "train.py"), "print()");
+        File.WriteAllBytes(Path.Combine(models.Root, "domain", "pytorch_model.bin"), [1, 2, 3]);
+
+        var manifest = await ModelManifestWriter.WriteAsync(models.Root);
+
+        Assert.Equal(["domain", "embed", "pii"], manifest.Models.Select(m => m.Name));
+        var domain = manifest.Find("domain")!;
+        Assert.Equal("sequence-classifier", domain.Kind);
+        Assert.Equal(["alpha", "beta", "gamma"], domain.Labels);
+        Assert.Equal("token-classifier", manifest.Find("pii")!.Kind);
+        Assert.Equal("embedder", manifest.Find("embed")!.Kind);
+        Assert.Null(manifest.Find("embed")!.Labels);
+        Assert.Equal(["config.json", "onnx/model.onnx", "tokenizer.json"], domain.Files.Select(f => f.Path));
+        var onnx = domain.Files.Single(f => f.Path == "onnx/model.onnx");
+        var bytes = File.ReadAllBytes(Path.Combine(models.Root, "domain", "onnx", "model.onnx"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), onnx.Sha256);
+        Assert.Equal(1000, onnx.Size);
+        Assert.Equal(manifest, ModelManifestJson.Parse(File.ReadAllBytes(Path.Combine(models.Root, "manifest.json"))), ManifestComparer.Instance);
+    }
+
+    [Fact]
+    public async Task Rewriting_keeps_hand_edited_kind_labels_and_required_flag()
+    {
+        using var models = FakeModelFolder.Create(("domain", 100));
+        var first = await ModelManifestWriter.WriteAsync(models.Root);
+        var edited = first with { Models = [first.Models[0] with { Kind = "multi-head", Labels = ["x"], Required = false }] };
+        File.WriteAllBytes(Path.Combine(models.Root, "manifest.json"), ModelManifestJson.Serialize(edited));
+
+        var second = await ModelManifestWriter.WriteAsync(models.Root);
+
+        Assert.Equal("multi-head", second.Models[0].Kind);
+        Assert.Equal(["x"], second.Models[0].Labels);
+        Assert.False(second.Models[0].Required);
+    }
+
+    [Fact]
+    public void Validation_reports_every_problem_with_its_location()
+    {
+        var json = """
+            {"version":1,"models":[
+              {"name":"Bad Name","kind":"","prefix":"../x","files":[{"path":"/etc/passwd","sha256":"xyz","size":-1}]},
+              {"name":"ok","kind":"embedder","prefix":"ok","files":[{"path":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","size":1},{"path":"a","sha256":"0000000000000000000000000000000000000000000000000000000000000000","size":1}]}
+            ]}
+            """u8.ToArray();
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelManifestJson.Parse(json));
+
+        Assert.Contains("models[0].name", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[0].kind", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[0].prefix", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[0].files[0].path", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[0].files[0].sha256", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[0].files[0].size", error.Message, StringComparison.Ordinal);
+        Assert.Contains("models[1].files[1].path: duplicate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Content_hash_changes_with_any_file_hash_and_not_with_order()
+    {
+        var a = new ModelFileEntry("a", new string('1', 64), 1);
+        var b = new ModelFileEntry("b", new string('2', 64), 1);
+        var entry = new ModelEntry("m", "embedder", "m", [a, b]);
+
+        Assert.Equal(entry.ContentHash, (entry with { Files = [b, a] }).ContentHash);
+        Assert.NotEqual(entry.ContentHash, (entry with { Files = [a, b with { Sha256 = new string('3', 64) }] }).ContentHash);
+    }
+
+    /// <summary>Records holding lists compare by reference; compare the JSON instead.</summary>
+    private sealed class ManifestComparer : IEqualityComparer<ModelManifest>
+    {
+        public static readonly ManifestComparer Instance = new();
+
+        public bool Equals(ModelManifest? x, ModelManifest? y) =>
+            x is not null && y is not null && ModelManifestJson.Serialize(x).AsSpan().SequenceEqual(ModelManifestJson.Serialize(y));
+
+        public int GetHashCode(ModelManifest obj) => 0;
+    }
+}
