@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Plugins;
 using SemanticRouter.Core.Signals;
@@ -11,28 +14,39 @@ namespace SemanticRouter.Core.Pipeline;
 /// The request path: parse → signals (referenced ones, concurrently) → decision → model order →
 /// plugins → upstream with failover → response plugins. No business logic of its own; hosts call it.
 /// </summary>
-public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream)
+public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream, RouterMetrics? metrics = null, ILogger<RouterPipeline>? logger = null)
 {
+    // Without a listener the meter records nothing, so a pipeline built without DI pays only branches.
+    private readonly RouterMetrics _metrics = metrics ?? new RouterMetrics();
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+
     public IRouterSnapshotSource Snapshots { get; } = snapshots;
 
     public async Task<RouterResponse> ChatCompletionsAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         var requestId = RequestIds.From(request.Headers);
         RoutingContext? context = null;
+        var telemetry = RequestTelemetry.Start(_metrics, _logger, request, requestId);
         try
         {
             var snapshot = Snapshots.Current;
             context = await RouteAsync(snapshot, request, requestId, cancellationToken).ConfigureAwait(false);
+            telemetry.Routed(context);
             var interceptors = new List<IResponseInterceptor>();
             if (context.Decision is not null)
             {
                 foreach (var plugin in snapshot.Decision(context.Decision.Decision.Name).Plugins)
                 {
-                    var shortCircuit = await plugin.OnRequestAsync(context, cancellationToken).ConfigureAwait(false);
+                    RouterResponse? shortCircuit;
+                    using (telemetry.Plugin(plugin.Type))
+                    {
+                        shortCircuit = await plugin.OnRequestAsync(context, cancellationToken).ConfigureAwait(false);
+                    }
+
                     if (shortCircuit is not null)
                     {
                         Decorate(shortCircuit, context, null);
-                        return shortCircuit;
+                        return telemetry.Complete(shortCircuit, context, null);
                     }
 
                     if (plugin.CreateResponseInterceptor(context) is { } interceptor)
@@ -51,10 +65,11 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
             var answer = await upstream.SendAsync(context, models, cancellationToken).ConfigureAwait(false);
             var response = await UpstreamRelay.CreateAsync(answer, interceptors, snapshot.Config.Global.Upstream.FirstByteTimeout, cancellationToken).ConfigureAwait(false);
             Decorate(response, context, answer);
-            return response;
+            return telemetry.Complete(response, context, answer);
         }
         catch (RouterException e)
         {
+            telemetry.Failed(e, context);
             var response = Error(e, requestId);
             if (context is not null)
             {
@@ -108,7 +123,13 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         }
 
         context.Signals = await EvaluateSignalsAsync(snapshot, new SignalContext(chat, request.Headers), cancellationToken).ConfigureAwait(false);
-        context.Decision = snapshot.Engine.Select(context.Signals);
+        using (var decisionSpan = RouterActivitySource.Source.StartActivity("router.decision"))
+        {
+            context.Decision = snapshot.Engine.Select(context.Signals);
+            decisionSpan?.SetTag("router.decision", context.Decision?.Decision.Name);
+            decisionSpan?.SetTag("router.decision.confidence", context.Decision?.Confidence);
+        }
+
         var refs = context.Decision is null ? [] : snapshot.Decision(context.Decision.Decision.Name).Selector.Order(context);
         var candidates = new List<ModelConfig>(refs.Count + 1);
         foreach (var r in refs)
@@ -125,7 +146,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         return context;
     }
 
-    private static async Task<SignalResults> EvaluateSignalsAsync(RouterSnapshot snapshot, SignalContext signalContext, CancellationToken cancellationToken)
+    private async Task<SignalResults> EvaluateSignalsAsync(RouterSnapshot snapshot, SignalContext signalContext, CancellationToken cancellationToken)
     {
         var evaluators = snapshot.Evaluators;
         if (evaluators.Count == 0)
@@ -137,7 +158,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         var pending = new ValueTask<IReadOnlyList<SignalMatch>>[evaluators.Count];
         for (var i = 0; i < evaluators.Count; i++)
         {
-            pending[i] = evaluators[i].EvaluateAsync(signalContext, cancellationToken);
+            pending[i] = RequestTelemetry.EvaluateSignalAsync(evaluators[i], signalContext, _metrics, cancellationToken);
         }
 
         var all = new List<SignalMatch>();

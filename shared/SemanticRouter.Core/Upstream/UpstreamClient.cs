@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 
@@ -14,7 +15,7 @@ namespace SemanticRouter.Core.Upstream;
 /// candidate model, within the request's time budget and attempt limit. Once headers of a usable
 /// answer arrive the choice is final (the body is never replayed elsewhere).
 /// </summary>
-public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<UpstreamClient> logger)
+public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<UpstreamClient> logger, RouterMetrics? metrics = null)
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
 
@@ -55,6 +56,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
                 var (response, outcome) = await TryOnceAsync(context, model, backend, body, budget, cancellationToken).ConfigureAwait(false);
                 var attempt = new UpstreamAttempt(model.Name, backend.Name, outcome, Stopwatch.GetElapsedTime(started));
                 attempts.Add(attempt);
+                metrics?.UpstreamAttempt(model.Name, backend.Name, outcome);
                 if (response is not null)
                 {
                     return new UpstreamResponse(response, model, backend, attempts);
@@ -79,11 +81,15 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
     {
         using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
         attemptCts.CancelAfter(model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout);
+        using var activity = RouterActivitySource.Source.StartActivity("router.upstream", ActivityKind.Client);
+        activity?.SetTag("router.upstream.model", model.Name);
+        activity?.SetTag("router.upstream.backend", backend.Name);
         using var request = BuildRequest(context, backend, body);
         try
         {
             var response = await invoker.SendAsync(request, attemptCts.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
+            activity?.SetTag("http.response.status_code", status);
             if (status < 500 && status != 429)
             {
                 return (response, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -142,6 +148,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             }
         }
 
+        UpstreamTraceContext.Inject(request);
         return request;
     }
 

@@ -1,0 +1,155 @@
+using System.Diagnostics.Metrics;
+
+namespace SemanticRouter.Core.Observability;
+
+/// <summary>
+/// The router's metrics on one <see cref="System.Diagnostics.Metrics.Meter"/> named
+/// <c>SemanticRouter</c>, with the anchor's (vLLM Semantic Router) instrument names. Features call
+/// the small methods below; exporters (GET /metrics, OpenTelemetry) listen to the meter. Label
+/// values are config names and fixed reason codes only — never prompt text, user or tenant ids.
+/// Recording with no listener attached is a few branches, so callers need not check anything.
+/// </summary>
+public sealed class RouterMetrics : IDisposable
+{
+    public const string MeterName = "SemanticRouter";
+
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _errors;
+    private readonly Histogram<double> _completionLatency;
+    private readonly Histogram<double> _ttft;
+    private readonly Histogram<double> _routingLatency;
+    private readonly Counter<long> _promptTokens;
+    private readonly Counter<long> _completionTokens;
+    private readonly Counter<double> _cost;
+    private readonly Counter<long> _decisionMatches;
+    private readonly Histogram<double> _signalLatency;
+    private readonly Histogram<double> _pluginLatency;
+    private readonly Counter<long> _cacheHits;
+    private readonly Counter<long> _cacheMisses;
+    private readonly Counter<long> _piiViolations;
+    private readonly Counter<long> _jailbreakBlocks;
+    private readonly Counter<long> _blocked;
+    private readonly Counter<long> _upstreamAttempts;
+    private readonly Counter<long> _queueMessages;
+    private readonly Counter<long> _audits;
+    private readonly Counter<long> _feedback;
+    private readonly Counter<long> _authFailures;
+    private readonly Counter<long> _rateLimited;
+    private readonly bool _ownsMeter;
+
+    /// <param name="factory">The host's meter factory (scopes the meter to one app, e.g. per test host); null creates a standalone meter.</param>
+    public RouterMetrics(IMeterFactory? factory = null)
+    {
+        _ownsMeter = factory is null;
+        Meter = factory?.Create(MeterName) ?? new Meter(MeterName);
+        var routing = new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.Routing };
+        var completion = new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricBuckets.Completion };
+
+        _requests = Meter.CreateCounter<long>("llm_model_requests_total", description: "Chat completion requests sent upstream, by the model that answered (or was chosen).");
+        _errors = Meter.CreateCounter<long>("llm_request_errors_total", description: "Requests that ended in an error, by model and reason code.");
+        _completionLatency = Meter.CreateHistogram("llm_model_completion_latency_seconds", "s", "Time from request arrival to the last byte of the answer.", null, completion);
+        _ttft = Meter.CreateHistogram("llm_model_ttft_seconds", "s", "Time from request arrival to the first byte of the answer sent to the client.", null, completion);
+        _routingLatency = Meter.CreateHistogram("llm_model_routing_latency_seconds", "s", "Time spent parsing, extracting signals and choosing a decision and model.", null, routing);
+        _promptTokens = Meter.CreateCounter<long>("llm_model_prompt_tokens_total", description: "Prompt tokens reported by the backend's usage.");
+        _completionTokens = Meter.CreateCounter<long>("llm_model_completion_tokens_total", description: "Completion tokens reported by the backend's usage.");
+        _cost = Meter.CreateCounter<double>("llm_model_cost_total", description: "Cost from usage and the model's configured pricing.");
+        _decisionMatches = Meter.CreateCounter<long>("llm_decision_match_total", description: "Routed requests by the decision that matched.");
+        _signalLatency = Meter.CreateHistogram("llm_signal_extraction_latency_seconds", "s", "Time to evaluate one signal kind for a request.", null, routing);
+        _pluginLatency = Meter.CreateHistogram("llm_plugin_execution_latency_seconds", "s", "Time one plugin's request phase took.", null, routing);
+        _cacheHits = Meter.CreateCounter<long>("llm_cache_hits_total", description: "Semantic cache hits, by decision.");
+        _cacheMisses = Meter.CreateCounter<long>("llm_cache_misses_total", description: "Semantic cache misses, by decision.");
+        _piiViolations = Meter.CreateCounter<long>("llm_pii_violations_total", description: "PII found that a decision's policy does not allow, by PII type.");
+        _jailbreakBlocks = Meter.CreateCounter<long>("llm_jailbreak_blocks_total", description: "Requests blocked as jailbreak attempts.");
+        _blocked = Meter.CreateCounter<long>("llm_requests_blocked_total", description: "Requests answered without an upstream call because a policy blocked them, by reason.");
+        _upstreamAttempts = Meter.CreateCounter<long>("llm_upstream_attempts_total", description: "Tries at upstream backends, by model, backend and outcome (HTTP status or failure kind).");
+        _queueMessages = Meter.CreateCounter<long>("llm_queue_messages_total", description: "Queue messages handled, by queue and outcome.");
+        _audits = Meter.CreateCounter<long>("llm_halugate_audits_total", description: "HaluGate hallucination audits, by result.");
+        _feedback = Meter.CreateCounter<long>("llm_feedback_ratings_total", description: "User feedback ratings ingested, by model and rating kind.");
+        _authFailures = Meter.CreateCounter<long>("llm_auth_failures_total", description: "Requests refused by API-key authentication or authorization, by reason.");
+        _rateLimited = Meter.CreateCounter<long>("llm_rate_limited_total", description: "Requests refused by a per-key rate limit, by limit kind.");
+    }
+
+    public Meter Meter { get; }
+
+    public void Request(string model) => _requests.Add(1, new KeyValuePair<string, object?>("model", model));
+
+    public void Error(string model, string reason) =>
+        _errors.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("reason", reason));
+
+    public void CompletionLatency(string model, TimeSpan elapsed) => _completionLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));
+
+    public void TimeToFirstToken(string model, TimeSpan elapsed) => _ttft.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("model", model));
+
+    public void RoutingLatency(TimeSpan elapsed) => _routingLatency.Record(elapsed.TotalSeconds);
+
+    public bool RoutingLatencyEnabled => _routingLatency.Enabled;
+
+    /// <summary>Token usage of one answer; cost too when the model has pricing.</summary>
+    public void Usage(string model, long promptTokens, long completionTokens, Config.PricingConfig? pricing)
+    {
+        var tag = new KeyValuePair<string, object?>("model", model);
+        _promptTokens.Add(promptTokens, tag);
+        _completionTokens.Add(completionTokens, tag);
+        if (pricing is not null)
+        {
+            var cost = ((promptTokens * pricing.PromptPer1M) + (completionTokens * pricing.CompletionPer1M)) / 1_000_000d;
+            _cost.Add(cost, tag, new KeyValuePair<string, object?>("currency", pricing.Currency));
+        }
+    }
+
+    public void DecisionMatched(string decision) => _decisionMatches.Add(1, new KeyValuePair<string, object?>("decision", decision));
+
+    public void SignalLatency(string signal, TimeSpan elapsed) => _signalLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("signal", signal));
+
+    public void PluginLatency(string plugin, TimeSpan elapsed) => _pluginLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("plugin", plugin));
+
+    public void CacheHit(string decision) => _cacheHits.Add(1, new KeyValuePair<string, object?>("decision", decision));
+
+    public void CacheMiss(string decision) => _cacheMisses.Add(1, new KeyValuePair<string, object?>("decision", decision));
+
+    /// <summary>One PII finding the policy does not allow; <paramref name="piiType"/> is the entity type (EMAIL, PHONE…), never the value.</summary>
+    public void PiiViolation(string piiType) => _piiViolations.Add(1, new KeyValuePair<string, object?>("pii_type", piiType));
+
+    public void JailbreakBlocked()
+    {
+        _jailbreakBlocks.Add(1);
+        RequestBlocked("jailbreak");
+    }
+
+    /// <summary>A request answered by a policy instead of a backend (jailbreak, pii, block, auth, rate_limit…).</summary>
+    public void RequestBlocked(string reason) => _blocked.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void UpstreamAttempt(string model, string backend, string outcome) =>
+        _upstreamAttempts.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>A queue message handled; <paramref name="outcome"/> is e.g. processed, duplicate, retried, poisoned.</summary>
+    public void QueueMessageProcessed(string queue, string outcome) =>
+        _queueMessages.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>A HaluGate audit finished; <paramref name="result"/> is hallucinated, grounded, skipped or error.</summary>
+    public void AuditCompleted(string result) => _audits.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>A feedback rating ingested; <paramref name="rating"/> is a kind such as up, down, or a score bucket.</summary>
+    public void FeedbackRating(string model, string rating) =>
+        _feedback.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("rating", rating));
+
+    public void AuthFailure(string reason)
+    {
+        _authFailures.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        RequestBlocked("auth");
+    }
+
+    public void RateLimited(string limit)
+    {
+        _rateLimited.Add(1, new KeyValuePair<string, object?>("limit", limit));
+        RequestBlocked("rate_limit");
+    }
+
+    public void Dispose()
+    {
+        if (_ownsMeter)
+        {
+            Meter.Dispose();
+        }
+    }
+}
