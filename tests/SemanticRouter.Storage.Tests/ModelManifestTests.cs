@@ -29,6 +29,7 @@ public class ModelManifestTests
         var bytes = File.ReadAllBytes(Path.Combine(models.Root, "domain", "onnx", "model.onnx"));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), onnx.Sha256);
         Assert.Equal(1000, onnx.Size);
+        Assert.DoesNotContain("contentHash", File.ReadAllText(Path.Combine(models.Root, "manifest.json")), StringComparison.Ordinal);
         Assert.Equal(manifest, ModelManifestJson.Parse(File.ReadAllBytes(Path.Combine(models.Root, "manifest.json"))), ManifestComparer.Instance);
     }
 

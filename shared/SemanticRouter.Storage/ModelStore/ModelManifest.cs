@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 
 namespace SemanticRouter.Storage.ModelStore;
 
@@ -30,6 +31,7 @@ public sealed record ModelEntry(
     bool Required = true)
 {
     /// <summary>Hash over the file list (path + sha256): the cache key, identical wherever the same bytes are served.</summary>
+    [JsonIgnore]
     public string ContentHash
     {
         get
@@ -44,6 +46,7 @@ public sealed record ModelEntry(
         }
     }
 
+    [JsonIgnore]
     public long TotalBytes => Files.Sum(f => f.Size);
 
     /// <summary>The blob name of one file: prefix + "/" + path.</summary>
