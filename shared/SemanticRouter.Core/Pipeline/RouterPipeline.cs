@@ -45,6 +45,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
 
                     if (shortCircuit is not null)
                     {
+                        Abandon(interceptors);
                         Decorate(shortCircuit, context, null);
                         return telemetry.Complete(shortCircuit, context, null);
                     }
@@ -62,8 +63,24 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
                 models.Add(snapshot.Model(m.Name)!);
             }
 
-            var answer = await upstream.SendAsync(context, models, cancellationToken).ConfigureAwait(false);
-            var response = await UpstreamRelay.CreateAsync(answer, interceptors, snapshot.Config.Global.Upstream.FirstByteTimeout, cancellationToken).ConfigureAwait(false);
+            UpstreamResponse answer;
+            RouterResponse response;
+            try
+            {
+                answer = await upstream.SendAsync(context, models, cancellationToken).ConfigureAwait(false);
+                response = await UpstreamRelay.CreateAsync(answer, interceptors, snapshot.Config.Global.Upstream.FirstByteTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Abandon(interceptors);
+                throw;
+            }
+
+            if (response.StatusCode is < 200 or >= 300)
+            {
+                Abandon(interceptors);
+            }
+
             Decorate(response, context, answer);
             return telemetry.Complete(response, context, answer);
         }
@@ -78,6 +95,15 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
             }
 
             return response;
+        }
+    }
+
+    /// <summary>Tells response interceptors that no answer will reach them (error status, failure, or a later plugin answered).</summary>
+    private static void Abandon(List<IResponseInterceptor> interceptors)
+    {
+        foreach (var interceptor in interceptors)
+        {
+            interceptor.OnAbandoned();
         }
     }
 

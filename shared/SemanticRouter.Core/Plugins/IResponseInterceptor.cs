@@ -16,4 +16,13 @@ public interface IResponseInterceptor
 
     /// <summary>The stream ended; <paramref name="completed"/> is false for aborted or failed streams.</summary>
     ValueTask OnStreamEndAsync(bool completed, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// No answer will reach this interceptor: the backend answered with an error status, the upstream
+    /// call failed, or a later plugin answered the request. Lets interceptors release per-request
+    /// state (e.g. the cache's single-flight waiters) without a timeout.
+    /// </summary>
+    void OnAbandoned()
+    {
+    }
 }

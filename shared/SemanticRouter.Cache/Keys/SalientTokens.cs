@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace SemanticRouter.Cache.Keys;
+
+/// <summary>
+/// The entity guard: the ordered list of tokens that usually carry a question's specifics —
+/// numbers and anything with a digit, identifiers (<c>snake_case</c>, <c>camelCase</c>,
+/// <c>`code`</c>), and capitalised words that do not start a sentence (names, products).
+/// Similarity alone scores "Is Paris bigger than London?" and "Is London bigger than Paris?" (or
+/// "... in 2023" vs "... in 2024") as near-identical; two questions are only comparable
+/// semantically when these sequences are equal, which is folded into the cache partition.
+/// </summary>
+internal static class SalientTokens
+{
+    /// <summary>Caps the work and the key size for very long prompts.</summary>
+    private const int MaxTokens = 64;
+
+    /// <summary>The normalised sequence joined with U+001F; empty when the text has no salient tokens.</summary>
+    public static string Signature(string text)
+    {
+        var sb = new StringBuilder();
+        var count = 0;
+        var sentenceStart = true;
+        var i = 0;
+        while (i < text.Length && count < MaxTokens)
+        {
+            var c = text[i];
+            if (c == '`')
+            {
+                var end = text.IndexOf('`', i + 1);
+                if (end > i + 1)
+                {
+                    Append(sb, text.AsSpan(i + 1, end - i - 1), ref count);
+                    sentenceStart = false;
+                    i = end + 1;
+                    continue;
+                }
+            }
+
+            if (IsWordChar(c))
+            {
+                var start = i;
+                while (i < text.Length && (IsWordChar(text[i]) || (IsJoiner(text[i]) && i + 1 < text.Length && IsWordChar(text[i + 1]))))
+                {
+                    i++;
+                }
+
+                var word = text.AsSpan(start, i - start);
+                if (IsSalient(word, sentenceStart))
+                {
+                    Append(sb, word, ref count);
+                }
+
+                sentenceStart = false;
+                continue;
+            }
+
+            if (c is '.' or '!' or '?' or ':' or '\n' or ';')
+            {
+                sentenceStart = true;
+            }
+
+            i++;
+        }
+
+        return sb.ToString();
+    }
+
+    private static bool IsSalient(ReadOnlySpan<char> word, bool sentenceStart)
+    {
+        for (var k = 0; k < word.Length; k++)
+        {
+            var ch = word[k];
+            if (char.IsDigit(ch) || ch == '_' || (k > 0 && char.IsUpper(ch)))
+            {
+                return true;
+            }
+        }
+
+        return !sentenceStart && char.IsUpper(word[0]);
+    }
+
+    private static void Append(StringBuilder sb, ReadOnlySpan<char> token, ref int count)
+    {
+        if (sb.Length > 0)
+        {
+            sb.Append('\u001f');
+        }
+
+        foreach (var ch in token)
+        {
+            sb.Append(char.ToLowerInvariant(ch));
+        }
+
+        count++;
+    }
+
+    private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+    private static bool IsJoiner(char c) => c is '.' or '-' or '/' or '\'';
+}
