@@ -59,6 +59,12 @@ public sealed class ChatRequest
     /// <summary>Parses and validates a request body; throws <see cref="RouterException"/> (400) on any client mistake.</summary>
     public static ChatRequest Parse(ReadOnlySpan<byte> utf8, int maxMessages)
     {
+        // The JSON reader does not check UTF-8 inside strings until they are read; check up front.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw RouterException.BadRequest("Request body is not valid UTF-8.", code: "invalid_json");
+        }
+
         JsonNode? root;
         try
         {

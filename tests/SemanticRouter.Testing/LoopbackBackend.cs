@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace SemanticRouter.Testing;
+
+/// <summary>What a <see cref="LoopbackBackend"/> does with each chat-completions request.</summary>
+public enum BackendBehavior
+{
+    /// <summary>Answers like an OpenAI server (JSON, or SSE when the request streams).</summary>
+    Ok,
+
+    /// <summary>Answers 500 with an error body.</summary>
+    ServerError,
+
+    /// <summary>Never answers (until the caller gives up).</summary>
+    Hang,
+
+    /// <summary>Starts an SSE stream, sends two chunks, then drops the connection.</summary>
+    DropMidStream,
+
+    /// <summary>Starts an SSE stream, sends one chunk, then goes silent.</summary>
+    StallMidStream,
+}
+
+/// <summary>
+/// A real OpenAI-compatible HTTP server on a loopback port, started by a test. It records every
+/// request it receives and can fail on purpose (500, hang, drop or stall mid-stream).
+/// </summary>
+public sealed class LoopbackBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackBackend(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public volatile BackendBehavior Behavior;
+
+    /// <summary>Delay before answering (to make latency visible).</summary>
+    public TimeSpan Delay { get; set; }
+
+    public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
+
+    public int RequestCount => Requests.Count;
+
+    /// <summary>Requests whose caller went away before the backend finished (the router cancelled upstream).</summary>
+    public ConcurrentQueue<string> AbortedRequests { get; } = new();
+
+    public Uri BaseUrl => new(_app.Urls.First() + "/v1");
+
+    public string Authority => new Uri(_app.Urls.First()).Authority;
+
+    public static async Task<LoopbackBackend> StartAsync(string name = "backend", BackendBehavior behavior = BackendBehavior.Ok)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var backend = new LoopbackBackend(app, name) { Behavior = behavior };
+        app.Map("/{**path}", async http =>
+        {
+            try
+            {
+                await backend.HandleAsync(http);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException && http.RequestAborted.IsCancellationRequested)
+            {
+                backend.AbortedRequests.Enqueue(http.Request.Path);
+            }
+        });
+        await app.StartAsync();
+        return backend;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _app.StopAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // hung handlers are abandoned
+        }
+
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        var bodyText = await reader.ReadToEndAsync();
+        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        Requests.Enqueue(new ReceivedRequest(http.Request.Path + http.Request.QueryString, headers, bodyText));
+        JsonObject? body = null;
+        try
+        {
+            body = JsonNode.Parse(bodyText) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, http.RequestAborted);
+        }
+
+        var model = body?["model"]?.GetValue<string>() ?? "unknown";
+        var stream = body?["stream"]?.GetValue<bool>() ?? false;
+        var answer = $"{Name} answered {model}";
+        switch (Behavior)
+        {
+            case BackendBehavior.ServerError:
+                http.Response.StatusCode = 500;
+                await http.Response.WriteAsync("""{"error":{"message":"boom","type":"server_error"}}""");
+                return;
+            case BackendBehavior.Hang:
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                return;
+            case BackendBehavior.DropMidStream or BackendBehavior.StallMidStream:
+                http.Response.ContentType = "text/event-stream";
+                await http.Response.StartAsync();
+                var chunks = Behavior == BackendBehavior.DropMidStream ? 2 : 1;
+                for (var i = 0; i < chunks; i++)
+                {
+                    await http.Response.WriteAsync($"data: {Chunk(model, "part" + i + " ", null)}\n\n");
+                    await http.Response.Body.FlushAsync();
+                }
+
+                if (Behavior == BackendBehavior.DropMidStream)
+                {
+                    // Let the chunks reach the reader first: a reset discards unread socket data.
+                    await Task.Delay(300, http.RequestAborted);
+                    http.Features.Get<IConnectionLifetimeFeature>()?.Abort();
+                    return;
+                }
+
+                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                return;
+        }
+
+        if (stream)
+        {
+            http.Response.ContentType = "text/event-stream";
+            await http.Response.WriteAsync($"data: {Chunk(model, null, null, role: "assistant")}\n\n");
+            foreach (var word in answer.Split(' '))
+            {
+                await http.Response.WriteAsync($"data: {Chunk(model, word + " ", null)}\n\n");
+                await http.Response.Body.FlushAsync();
+            }
+
+            await http.Response.WriteAsync($"data: {Chunk(model, null, "stop")}\n\n");
+            await http.Response.WriteAsync("data: [DONE]\n\n");
+            return;
+        }
+
+        http.Response.ContentType = "application/json";
+        await http.Response.WriteAsync(new JsonObject
+        {
+            ["id"] = "chatcmpl-" + Name,
+            ["object"] = "chat.completion",
+            ["created"] = 1700000000,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject
+            {
+                ["index"] = 0,
+                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer },
+                ["finish_reason"] = "stop",
+            }),
+            ["usage"] = new JsonObject { ["prompt_tokens"] = 5, ["completion_tokens"] = 3, ["total_tokens"] = 8 },
+        }.ToJsonString());
+    }
+
+    private static string Chunk(string model, string? content, string? finish, string? role = null)
+    {
+        var delta = new JsonObject();
+        if (role is not null)
+        {
+            delta["role"] = role;
+        }
+
+        if (content is not null)
+        {
+            delta["content"] = content;
+        }
+
+        return new JsonObject
+        {
+            ["id"] = "chatcmpl-stream",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1700000000,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+        }.ToJsonString();
+    }
+}
+
+/// <summary>One request as the backend saw it.</summary>
+public sealed record ReceivedRequest(string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body)
+{
+    public JsonObject Json => (JsonObject)JsonNode.Parse(Body)!;
+}
