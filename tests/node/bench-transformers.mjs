@@ -1,0 +1,61 @@
+// transformers.js side of tests/SemanticRouter.Inference.Benchmarks: times the same tokenizer and model folder on
+// the same inputs the .NET side used, in the same run.
+// Usage: node tests/node/bench-transformers.mjs <plan.json>   (the plan is written by the .NET benchmark)
+// plan: {tokenizer, model, texts[], tokenizerRounds, threads, spinning, latency: [{batch, tokens, iterations, inputIds[][]}]}
+// stdout: {tokenizer: {texts, tokens, seconds}, latency: [{batch, tokens, medianMs, meanMs}]}
+import fs from 'node:fs';
+import path from 'node:path';
+import { AutoModelForSequenceClassification, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+
+const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+env.allowRemoteModels = false;
+env.allowLocalModels = true;
+
+function local(folder) {
+  env.localModelPath = path.dirname(path.resolve(folder)) + path.sep;
+  return path.basename(folder);
+}
+
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+const tokenizer = await AutoTokenizer.from_pretrained(local(plan.tokenizer));
+// Warm up for a fixed time so the JIT has optimised the code before timing (the .NET side does the same).
+for (const w = nowMs(); nowMs() - w < 1500; ) for (const t of plan.texts.slice(0, 200)) tokenizer.encode(t);
+let tokens = 0;
+const t0 = nowMs();
+for (let r = 0; r < plan.tokenizerRounds; r++) {
+  for (const t of plan.texts) tokens += tokenizer.encode(t).length;
+}
+const tokenizerSeconds = (nowMs() - t0) / 1000;
+
+const model = await AutoModelForSequenceClassification.from_pretrained(local(plan.model), {
+  dtype: 'fp32',
+  session_options: {
+    intraOpNumThreads: plan.threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: plan.spinning ? '1' : '0' } } },
+  },
+});
+
+const latency = [];
+for (const c of plan.latency) {
+  const flat = c.inputIds.flat();
+  const dims = [c.batch, c.tokens];
+  const feeds = {
+    input_ids: new Tensor('int64', BigInt64Array.from(flat, BigInt), dims),
+    attention_mask: new Tensor('int64', new BigInt64Array(flat.length).fill(1n), dims),
+    token_type_ids: new Tensor('int64', new BigInt64Array(flat.length), dims),
+  };
+  for (const w = nowMs(); nowMs() - w < 500; ) await model(feeds);
+  const times = [];
+  for (let i = 0; i < c.iterations; i++) {
+    const s = nowMs();
+    await model(feeds);
+    times.push(nowMs() - s);
+  }
+  times.sort((a, b) => a - b);
+  latency.push({ batch: c.batch, tokens: c.tokens, medianMs: times[times.length >> 1], meanMs: times.reduce((a, b) => a + b, 0) / times.length });
+}
+
+process.stdout.write(JSON.stringify({ tokenizer: { texts: plan.texts.length * plan.tokenizerRounds, tokens, seconds: tokenizerSeconds }, latency }));
