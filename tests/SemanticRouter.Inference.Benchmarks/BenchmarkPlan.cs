@@ -18,10 +18,6 @@ internal sealed record LatencyCase(
     [property: JsonPropertyName("iterations")] int Iterations,
     [property: JsonPropertyName("inputIds")] int[][] InputIds);
 
-internal sealed record NodeResult(
-    [property: JsonPropertyName("tokenizer")] ThroughputResult Tokenizer,
-    [property: JsonPropertyName("latency")] IReadOnlyList<LatencyResult> Latency);
-
 internal sealed record ThroughputResult(
     [property: JsonPropertyName("texts")] long Texts,
     [property: JsonPropertyName("tokens")] long Tokens,

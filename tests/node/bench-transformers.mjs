@@ -2,9 +2,11 @@
 // the same inputs the .NET side used, in the same run.
 // Usage: node tests/node/bench-transformers.mjs <plan.json>   (the plan is written by the .NET benchmark)
 // plan: {tokenizer, model, texts[], tokenizerRounds, threads, spinning, latency: [{batch, tokens, iterations, inputIds[][]}]}
-// stdout: {tokenizer: {texts, tokens, seconds}, latency: [{batch, tokens, medianMs, meanMs}]}
+// stdout: first line {texts, tokens, seconds} for the tokenizer; then, for each case index read from stdin, one line
+// {batch, tokens, medianMs, meanMs}.
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { AutoModelForSequenceClassification, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
 
 const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
@@ -38,8 +40,9 @@ const model = await AutoModelForSequenceClassification.from_pretrained(local(pla
   },
 });
 
-const latency = [];
-for (const c of plan.latency) {
+// Latency cases run on request, so the .NET side can alternate with its own runs of the same case and machine
+// load drifts equally over both. stdin lines: a case index; stdout: one JSON line per request.
+async function timeCase(c) {
   const flat = c.inputIds.flat();
   const dims = [c.batch, c.tokens];
   const feeds = {
@@ -55,7 +58,12 @@ for (const c of plan.latency) {
     times.push(nowMs() - s);
   }
   times.sort((a, b) => a - b);
-  latency.push({ batch: c.batch, tokens: c.tokens, medianMs: times[times.length >> 1], meanMs: times.reduce((a, b) => a + b, 0) / times.length });
+  return { batch: c.batch, tokens: c.tokens, medianMs: times[times.length >> 1], meanMs: times.reduce((a, b) => a + b, 0) / times.length };
 }
 
-process.stdout.write(JSON.stringify({ tokenizer: { texts: plan.texts.length * plan.tokenizerRounds, tokens, seconds: tokenizerSeconds }, latency }));
+process.stdout.write(JSON.stringify({ texts: plan.texts.length * plan.tokenizerRounds, tokens, seconds: tokenizerSeconds }) + '\n');
+const lines = readline.createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line.trim() === '') continue;
+  process.stdout.write(JSON.stringify(await timeCase(plan.latency[Number(line)])) + '\n');
+}
