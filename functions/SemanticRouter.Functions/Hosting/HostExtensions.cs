@@ -1,4 +1,6 @@
 using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Observability;
+using SemanticRouter.Functions.Operations.Auth;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -13,6 +15,8 @@ internal static class HostExtensions
     public static RouterExtensions Create(IServiceProvider services)
     {
         _ = services;
-        return RouterExtensionsDefaults.CreateCore();
+        return RouterExtensionsDefaults.CreateCore()
+            .Add(new ObservabilitySettings.Binder())
+            .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
     }
 }

@@ -3,6 +3,7 @@ using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Functions.CustomHandler;
 using SemanticRouter.Functions.Endpoints;
+using SemanticRouter.Functions.Operations.Auth;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -45,7 +46,7 @@ internal static class RouterApplication
     private static void MapEndpoints(WebApplication app)
     {
         app.UseMiddleware<RequestLimitsMiddleware>();
-        var functions = app.Services.GetServices<IRouterFunction>().ToList();
+        var functions = AuthorizedFunction.WrapAll(app.Services, app.Services.GetServices<IRouterFunction>());
         var snapshots = app.Services.GetRequiredService<IRouterSnapshotSource>();
 
         foreach (var function in functions)

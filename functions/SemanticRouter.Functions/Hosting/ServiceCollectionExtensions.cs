@@ -2,6 +2,7 @@ using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Core.Upstream;
 using SemanticRouter.Functions.Endpoints;
+using SemanticRouter.Functions.Operations;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -33,6 +34,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IRouterFunction, ExplainFunction>();
         services.AddSingleton<IRouterFunction, HealthFunction>();
         services.AddSingleton<IRouterFunction, ReadyFunction>();
+        services.AddRouterOperations();
         return services;
     }
 }

@@ -148,7 +148,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             }
         }
 
-        UpstreamTraceContext.Inject(request);
+        UpstreamTraceContext.Inject(request, context.Headers);
         return request;
     }
 

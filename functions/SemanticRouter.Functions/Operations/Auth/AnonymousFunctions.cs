@@ -1,0 +1,10 @@
+namespace SemanticRouter.Functions.Operations.Auth;
+
+/// <summary>
+/// Functions that answer without a key even when auth is on (function.json <c>authLevel: anonymous</c>):
+/// probes, and the dashboard page itself (it holds no data; its data calls need the admin key).
+/// </summary>
+internal static class AnonymousFunctions
+{
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal) { "Health", "Ready", "Dashboard" };
+}
