@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text;
+using SemanticRouter.Core.Pipeline;
+using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Testing;
+
+namespace SemanticRouter.Functions.Tests;
+
+/// <summary>The config file is watched: valid edits swap in under load with no failed request; invalid ones are rejected.</summary>
+public sealed class ConfigHotReloadTests
+{
+    [Fact]
+    public async Task Config_swaps_under_load_without_a_failed_request_and_invalid_files_are_rejected()
+    {
+        await using var a = await LoopbackBackend.StartAsync("a");
+        await using var c = await LoopbackBackend.StartAsync("c");
+        var dir = Directory.CreateTempSubdirectory("router-reload-");
+        var path = Path.Combine(dir.FullName, "router.yaml");
+        var toLarge = TestConfigs.TwoModels(a.BaseUrl, a.BaseUrl, c.BaseUrl).Replace("{name: b,", "{name: b2,", StringComparison.Ordinal);
+        var toSmall = toLarge.Replace("modelRefs: [{model: large}, {model: small}]", "modelRefs: [{model: small}]", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, toLarge);
+
+        await using var router = await RunningRouter.StartAsync(new RouterHostOptions { ConfigPath = path, ConfigPollInterval = TimeSpan.FromMilliseconds(200) });
+        var provider = (RouterSnapshotProvider)router.Services.GetService(typeof(IRouterSnapshotSource))!;
+
+        using var stop = new CancellationTokenSource();
+        var failures = 0;
+        var served = new int[2];
+        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await router.Http.PostAsync("/v1/chat/completions", new StringContent(TestConfigs.Body("derivative of x"), Encoding.UTF8, "application/json"));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failures);
+                    continue;
+                }
+
+                var model = response.Headers.GetValues("x-vsr-selected-model").Single();
+                Interlocked.Increment(ref served[model == "large" ? 0 : 1]);
+            }
+        })).ToArray();
+
+        for (var i = 0; i < 6; i++)
+        {
+            var next = i % 2 == 0 ? toSmall : toLarge;
+            await File.WriteAllTextAsync(path, next);
+            Assert.True(await provider.ReloadAsync());
+            await Task.Delay(150);
+        }
+
+        var before = provider.Current;
+        await File.WriteAllTextAsync(path, toLarge.Replace("{model: large}", "{model: missing}", StringComparison.Ordinal));
+        Assert.False(await provider.ReloadAsync());
+        Assert.Same(before, provider.Current);
+        await Task.Delay(300);
+
+        stop.Cancel();
+        await Task.WhenAll(load);
+
+        Assert.Equal(0, failures);
+        Assert.True(served[0] > 0 && served[1] > 0, $"large {served[0]}, small {served[1]}");
+
+        // The watcher (not just explicit reloads) picks up a valid edit.
+        await File.WriteAllTextAsync(path, toSmall);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (provider.Current.Config.Routing.Decisions[0].ModelRefs[0].Model != "small" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("small", provider.Current.Config.Routing.Decisions[0].ModelRefs[0].Model);
+        dir.Delete(recursive: true);
+    }
+}
