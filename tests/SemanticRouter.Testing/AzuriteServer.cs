@@ -10,7 +10,9 @@ namespace SemanticRouter.Testing;
 /// data folder. Use it as an xunit fixture: <c>IClassFixture&lt;AzuriteServer&gt;</c>, or declare
 /// <c>[CollectionDefinition("Azurite")] public sealed class AzuriteCollection : ICollectionFixture&lt;AzuriteServer&gt;;</c>
 /// in the test assembly (xunit requires collection definitions there) and share one instance.
-/// <see cref="StopAsync"/>/<see cref="StartAsync"/> restart it on the same ports and folder, so data survives.
+/// The default instance keeps data in memory (fastest; what most tests want). <see cref="WithDiskPersistence"/>
+/// keeps it in its own folder, so <see cref="StopAsync"/>/<see cref="StartAsync"/> restart it on the same
+/// ports with its data intact (for tests that stop storage mid-operation).
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -19,24 +21,27 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
 
     private const int MaxLogChars = 64 * 1024;
     private readonly StringBuilder _log = new();
-    private readonly bool _ownsDirectory;
     private Process? _process;
 
     public AzuriteServer()
-        : this(Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N")), ownsDirectory: true)
+        : this(inMemory: true)
     {
     }
 
-    private AzuriteServer(string dataDirectory, bool ownsDirectory)
+    private AzuriteServer(bool inMemory)
     {
-        DataDirectory = dataDirectory;
-        _ownsDirectory = ownsDirectory;
+        InMemory = inMemory;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "azurite-" + Guid.NewGuid().ToString("N"));
         BlobPort = FreePort.Next();
         QueuePort = FreePort.Next();
         TablePort = FreePort.Next();
     }
 
+    /// <summary>Data folder; with in-memory persistence only the working directory (Azurite writes nothing there).</summary>
     public string DataDirectory { get; }
+
+    /// <summary>True when data lives in memory and does not survive <see cref="StopAsync"/>.</summary>
+    public bool InMemory { get; }
 
     public int BlobPort { get; }
 
@@ -66,6 +71,9 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>An instance whose data survives stop/start (slower writes than the in-memory default).</summary>
+    public static AzuriteServer WithDiskPersistence() => new(inMemory: false);
+
     public Task InitializeAsync() => StartAsync();
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -79,19 +87,22 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         var script = ScriptPath();
         var psi = new ProcessStartInfo("node")
         {
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = DataDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-        {
-            script, "--location", DataDirectory,
-            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        string[] persistence = InMemory ? ["--inMemoryPersistence"] : ["--location", DataDirectory];
+        string[] arguments =
+        [
+            script, .. persistence,
+            "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(inv),
+            "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(inv),
+            "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(inv),
             "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-        })
+        ];
+        foreach (var arg in arguments)
         {
             psi.ArgumentList.Add(arg);
         }
@@ -167,16 +178,13 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
     public async Task DisposeAsync()
     {
         await StopAsync();
-        if (_ownsDirectory)
+        try
         {
-            try
-            {
-                Directory.Delete(DataDirectory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A leftover temp folder is harmless; never fail a test run over it.
-            }
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; never fail a test run over it.
         }
     }
 
