@@ -21,14 +21,16 @@ internal sealed class RouterHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RouterHost> StartAsync(string yaml, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<RouterHost> StartAsync(string yaml, IReadOnlyDictionary<string, string>? environment = null, Action<IServiceCollection>? configure = null)
     {
-        var app = RouterApplication.Build(new RouterHostOptions
-        {
-            ConfigYaml = yaml,
-            Urls = "http://127.0.0.1:0",
-            Environment = name => environment is not null && environment.TryGetValue(name, out var v) ? v : null,
-        });
+        var app = RouterApplication.Build(
+            new RouterHostOptions
+            {
+                ConfigYaml = yaml,
+                Urls = "http://127.0.0.1:0",
+                Environment = name => environment is not null && environment.TryGetValue(name, out var v) ? v : null,
+            },
+            configure);
         await app.StartAsync();
         return new RouterHost(app);
     }
