@@ -81,6 +81,28 @@ public sealed class BlobModelStoreTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_warm_cache_serves_models_when_storage_is_unreachable_at_start()
+    {
+        using var models = FakeModelFolder.Create(("domain", 10_000));
+        await ModelUploader.UploadAsync(_direct.GetBlobClient(_container), models.Root);
+        string directory;
+        await using (var first = NewStore())
+        {
+            directory = (await first.GetAsync("domain")).Directory;
+        }
+
+        using var unreachable = new StorageAccount(
+            new StorageAccountOptions { AccountName = AzuriteServer.AccountName, AccountKey = AzuriteServer.AccountKey, BlobEndpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}/{AzuriteServer.AccountName}") },
+            TestAccounts.FastRetry);
+        await using var offline = ModelStoreFactory.Create(new ModelStoreOptions { Container = _container, CacheDirectory = _cache.Path, RefreshInterval = TimeSpan.Zero }, unreachable);
+
+        await offline.EnsureLoadedAsync();
+
+        Assert.Equal(directory, (await offline.GetAsync("domain")).Directory);
+        Assert.True(offline.Status.Ready);
+    }
+
+    [Fact]
     public async Task A_corrupted_blob_fails_with_model_and_file_named_and_leaves_nothing_in_the_cache()
     {
         using var models = FakeModelFolder.Create(("domain", 50_000));
