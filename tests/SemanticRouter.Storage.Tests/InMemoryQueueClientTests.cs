@@ -30,6 +30,20 @@ public sealed class InMemoryQueueClientTests : QueueClientContract
         Assert.Equal(0, await queue.GetApproximateCountAsync());
     }
 
+    [Fact]
+    public async Task The_factory_hands_every_caller_the_same_queue_for_a_name()
+    {
+        var factory = new InMemoryQueueFactory();
+        var producer = factory.GetQueueClient("feedback");
+        await producer.CreateIfNotExistsAsync();
+        await producer.SendAsync("rating");
+
+        var consumer = factory.GetQueueClient("feedback");
+
+        Assert.Equal("rating", Assert.Single(await consumer.ReceiveAsync()).Text);
+        Assert.Throws<ArgumentException>(() => factory.GetQueueClient("Bad_Name"));
+    }
+
     protected override async Task<IQueueClient> NewQueueAsync()
     {
         var queue = new InMemoryQueueClient("q-" + Guid.NewGuid().ToString("N")[..8]);

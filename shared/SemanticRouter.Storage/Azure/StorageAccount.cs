@@ -7,7 +7,7 @@ namespace SemanticRouter.Storage.Azure;
 /// One storage account: a shared HTTP connection pool, the credential and the retry pipelines,
 /// built once. Hand out blob and queue clients from it; they are cheap and thread-safe.
 /// </summary>
-public sealed class StorageAccount : IDisposable
+public sealed class StorageAccount : IQueueClientFactory, IDisposable
 {
     private readonly HttpClient _httpClient;
     private readonly StorageTransport _transport;

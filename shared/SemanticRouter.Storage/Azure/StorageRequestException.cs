@@ -29,6 +29,7 @@ public sealed class StorageRequestException : Exception
         Status = status;
         ErrorCode = errorCode;
         RequestId = requestId;
+        NoResponse = status is null;
     }
 
     /// <summary>HTTP status of the failed response; null when the request never got one (connection refused, reset, timeout).</summary>
@@ -40,8 +41,11 @@ public sealed class StorageRequestException : Exception
     /// <summary>The service's <c>x-ms-request-id</c>.</summary>
     public string? RequestId { get; }
 
+    /// <summary>True when the request never got a response (connection refused or reset, timeout).</summary>
+    public bool NoResponse { get; }
+
     /// <summary>True for failures worth retrying: no response, 408, 429 and 5xx.</summary>
-    public bool IsTransient => Status is null or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int?)Status >= 500;
+    public bool IsTransient => NoResponse || Status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int?)Status >= 500;
 
     private static string Describe(string method, string path, HttpStatusCode? status, string? errorCode, string? requestId, string? detail)
     {
