@@ -34,8 +34,11 @@ foreach (var batch in new[] { 1, 16 })
             row[^1] = cls[^1];
             return row;
         }).ToArray();
-        var work = batch * length;
-        var iterations = options.Quick ? 30 : Math.Clamp(200_000 / work, 40, 400);
+        // Calibrate: about 2 s of runs per case and side (at least 10), whatever the model size.
+        var probe = new LatencyCase(batch, length, 1, ids);
+        TimeOurs(classifier, probe, TimeSpan.FromSeconds(0.2));
+        var once = TimeOurs(classifier, probe, TimeSpan.Zero).MedianMs;
+        var iterations = Math.Clamp((int)((options.Quick ? 500 : 2000) / Math.Max(once, 0.001)), 10, 400);
         cases.Add(new LatencyCase(batch, length, iterations, ids));
     }
 }
@@ -89,11 +92,11 @@ await using (node)
 File.Delete(planFile);
 Console.WriteLine(Report.Markdown(options, threads, ourTokenizer, theirTokenizer, ourLatency, theirLatency));
 
-static LatencyResult TimeOurs(SequenceClassifier classifier, LatencyCase c)
+static LatencyResult TimeOurs(SequenceClassifier classifier, LatencyCase c, TimeSpan? warmup = null)
 {
     var batch = c.InputIds.Select(row => new TokenizedText(row, new int[row.Length], new TokenOffset[row.Length], new bool[row.Length], false)).ToArray();
     var warm = Stopwatch.StartNew();
-    while (warm.Elapsed < TimeSpan.FromSeconds(0.5))
+    while (warm.Elapsed < (warmup ?? TimeSpan.FromSeconds(0.5)))
     {
         classifier.RunLogits(batch);
     }
