@@ -21,6 +21,7 @@ internal static class CliRoot
         yield return ServeCommand.Create();
         yield return ValidateCommand.Create();
         yield return VersionCommand.Create();
+        yield return AuditCommand.Create();
         yield return ModelsCommand.Create();
         yield return TokenizeCommand.Create();
         yield return InferCommand.Create();

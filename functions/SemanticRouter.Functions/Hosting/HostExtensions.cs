@@ -1,3 +1,4 @@
+using SemanticRouter.Async;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Functions.Operations.Auth;
@@ -16,6 +17,7 @@ internal static class HostExtensions
     {
         _ = services;
         return RouterExtensionsDefaults.CreateCore()
+            .AddAsyncFeatures(services)
             .Add(new ObservabilitySettings.Binder())
             .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
     }

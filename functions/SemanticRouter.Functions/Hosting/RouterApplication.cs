@@ -79,6 +79,7 @@ internal static class RouterApplication
         // The Functions host polls GET / until the handler answers, then invokes POST /{FunctionName}.
         app.MapGet("/", () => Results.Text("""{"status":"ok"}""", "application/json"));
         InvocationEndpoint.Map(app, functions);
+        QueueInvocationEndpoint.Map(app);
 
         app.MapFallback(http => HttpExchange.WriteAsync(http, RouterPipeline.Error(RouterException.NotFound($"No route for {http.Request.Method} {http.Request.Path}."))));
     }

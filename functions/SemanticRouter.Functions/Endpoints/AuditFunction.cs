@@ -1,0 +1,36 @@
+using System.Text.Json;
+using SemanticRouter.Async.HaluGate;
+using SemanticRouter.Core.OpenAI;
+using SemanticRouter.Core.Pipeline;
+
+namespace SemanticRouter.Functions.Endpoints;
+
+/// <summary>
+/// <c>GET /api/v1/audits/{id}</c>: the HaluGate audit result of one request id (404 until the
+/// audit has run). The id comes from the route, so this endpoint needs the standalone server or
+/// HTTP proxying under the Functions host (host.json enables it).
+/// </summary>
+internal sealed class AuditFunction(IAuditStore store, IHttpContextAccessor http) : IRouterFunction
+{
+    public string Name => "Audit";
+
+    public string Route => "api/v1/audits/{id}";
+
+    public IReadOnlyList<string> Methods => ["GET"];
+
+    public bool IsManagement => true;
+
+    public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        var id = http.HttpContext?.Request.RouteValues["id"] as string;
+        if (string.IsNullOrEmpty(id) || id.Length > 128 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            return RouterPipeline.Error(RouterException.BadRequest("The audit id must be a request id (letters, digits, '-', '_', '.').", "id"));
+        }
+
+        var result = await store.GetAsync(id, cancellationToken);
+        return result is null
+            ? RouterPipeline.Error(RouterException.NotFound($"No audit for request {id} (yet)."))
+            : RouterResponse.Json(200, JsonSerializer.SerializeToUtf8Bytes(result, EndpointsJsonContext.Default.AuditResult));
+    }
+}

@@ -1,0 +1,19 @@
+using SemanticRouter.Async;
+using SemanticRouter.Functions.Endpoints;
+
+namespace SemanticRouter.Functions.Hosting;
+
+/// <summary>Wires HaluGate audits and the feedback loop (queues, stores, pollers, endpoints) into the app.</summary>
+internal static class QueueServiceCollectionExtensions
+{
+    public static IServiceCollection AddSemanticRouterQueues(this IServiceCollection services, RouterHostOptions options)
+    {
+        services.AddSemanticRouterAsync(options.Environment);
+        services.AddHttpContextAccessor();
+        services.AddTransient<IStartupFilter, RequestAttributionMiddleware.StartupFilter>();
+        services.AddSingleton<IRouterFunction, FeedbackFunction>();
+        services.AddSingleton<IRouterFunction, RatingsFunction>();
+        services.AddSingleton<IRouterFunction, AuditFunction>();
+        return services;
+    }
+}

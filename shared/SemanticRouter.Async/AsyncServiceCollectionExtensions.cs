@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SemanticRouter.Async.Feedback;
+using SemanticRouter.Async.HaluGate;
+using SemanticRouter.Async.Preference;
+using SemanticRouter.Async.Queues;
+using SemanticRouter.Core.Config;
+using SemanticRouter.Storage.Azure;
+
+namespace SemanticRouter.Async;
+
+/// <summary>Wires HaluGate, the feedback loop and the queue functions into DI with one call.</summary>
+public static class AsyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the queue handlers, stores and pollers. With a storage account configured
+    /// (<c>AzureWebJobsStorage</c>…) queues and blobs live there; without one, queues are in-process
+    /// and results and ratings are kept in memory, so a standalone router still audits and learns.
+    /// </summary>
+    public static IServiceCollection AddSemanticRouterAsync(this IServiceCollection services, Func<string, string?> setting)
+    {
+        var settings = AsyncSettings.FromSettings(setting);
+        var storage = StorageSettings.FromSettings(setting);
+        services.AddSingleton(settings);
+        services.AddSingleton(QueuePollerOptions.FromSettings(setting));
+        if (storage is not null)
+        {
+            services.AddSingleton(new AsyncStorage(new StorageAccount(storage)));
+            services.AddSingleton<IQueueProvider>(sp => QueueProvider.ForAccount(sp.GetRequiredService<AsyncStorage>().Account));
+            services.AddSingleton<IAuditStore>(sp => new BlobAuditStore(sp.GetRequiredService<AsyncStorage>().Account.GetBlobClient(QueueNames.AuditContainer)));
+            services.AddSingleton<IRatingsDocumentStore>(sp => new BlobRatingsDocumentStore(sp.GetRequiredService<AsyncStorage>().Account.GetBlobClient(QueueNames.RatingsContainer)));
+        }
+        else
+        {
+            services.AddSingleton<IQueueProvider>(_ => QueueProvider.InProcess());
+            services.AddSingleton<IAuditStore>(_ => new InMemoryAuditStore());
+            services.AddSingleton<IRatingsDocumentStore>(_ => new InMemoryRatingsDocumentStore());
+        }
+
+        services.AddSingleton<PoisonQueue>();
+        services.AddSingleton(sp => new HallucinationAuditor(sp.GetService<ISpanDetector>() ?? new LexicalGroundingDetector(), settings.MinConfidence));
+        services.AddSingleton(sp => new RatingsView(sp.GetRequiredService<IRatingsDocumentStore>(), settings.RatingsRefresh, sp.GetRequiredService<ILogger<RatingsView>>()));
+        services.AddSingleton(sp => new RatingsAggregator(sp.GetRequiredService<IRatingsDocumentStore>(), sp.GetRequiredService<RatingsView>(), sp.GetRequiredService<ILogger<RatingsAggregator>>(), settings.DedupeWindow));
+        services.AddSingleton<IRequestAttributions>(_ => new BoundedRequestAttributions(settings.AttributionCapacity));
+        services.AddSingleton(_ => new FeedbackTokenAuthenticator(settings.FeedbackToken));
+        services.AddSingleton<FeedbackWebhook>(sp => new FeedbackWebhook(
+            sp.GetRequiredService<FeedbackTokenAuthenticator>(),
+            sp.GetRequiredService<IRequestAttributions>(),
+            sp.GetRequiredService<IQueueProvider>(),
+            sp.GetRequiredService<ILogger<FeedbackWebhook>>()));
+        services.AddSingleton<HalugateAuditHandler>();
+        services.AddSingleton<FeedbackIngestHandler>();
+        services.AddSingleton<IQueueMessageHandler>(sp => sp.GetRequiredService<HalugateAuditHandler>());
+        services.AddSingleton<IQueueMessageHandler>(sp => sp.GetRequiredService<FeedbackIngestHandler>());
+        services.AddSingleton<AuditEnqueuer>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AuditEnqueuer>());
+        if (settings.RunPollers)
+        {
+            services.AddSingleton<IHostedService, QueueWorkerService>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Adds the <c>hallucination</c> plugin, the <c>feedback</c> selection algorithm and the <c>preference</c> signal.</summary>
+    public static RouterExtensions AddAsyncFeatures(this RouterExtensions extensions, IServiceProvider services) => extensions
+        .Add(new HallucinationPlugin.Factory(services))
+        .Add(new FeedbackSelection(services))
+        .Add(new PreferenceSignalKind(services));
+}
+
+/// <summary>The storage account this project's queues and blobs use (kept separate from other features' accounts).</summary>
+internal sealed record AsyncStorage(StorageAccount Account);

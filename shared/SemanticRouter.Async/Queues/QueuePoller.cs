@@ -1,0 +1,200 @@
+using Microsoft.Extensions.Logging;
+using SemanticRouter.Storage.Azure;
+using SemanticRouter.Storage.Azure.Queues;
+
+namespace SemanticRouter.Async.Queues;
+
+/// <summary>
+/// One receive loop for one queue: receive a batch, keep it hidden while the handler runs
+/// (visibility renewal), then delete completed messages, move poison ones to
+/// <c>&lt;queue&gt;-poison</c>, and let failed ones reappear after the retry delay; a message that has
+/// failed <see cref="QueuePollerOptions.MaxDequeueCount"/> times goes to poison. When the loop is
+/// cancelled (shutdown, crash) in-flight messages are simply abandoned: they become visible again
+/// when their visibility expires, and the idempotent handler gives them no second effect.
+/// </summary>
+internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueueProvider queues, PoisonQueue poison, QueuePollerOptions options, ILogger<QueuePoller> logger)
+{
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var queue = await GetQueueAsync(cancellationToken).ConfigureAwait(false);
+        var idle = options.MinPollingInterval;
+        var batchSize = Math.Clamp(Math.Min(options.BatchSize, handler.MaxBatchSize), 1, 32);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            IReadOnlyList<QueueMessage> received;
+            try
+            {
+                received = await queue.ReceiveAsync(batchSize, options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (StorageRequestException e)
+            {
+                LogReceiveFailed(handler.QueueName, e.Message);
+                await DelayAsync(options.MaxPollingInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (received.Count == 0)
+            {
+                await DelayAsync(idle, cancellationToken).ConfigureAwait(false);
+                idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, options.MaxPollingInterval.Ticks));
+                continue;
+            }
+
+            idle = options.MinPollingInterval;
+            try
+            {
+                await ProcessAsync(queue, received, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (StorageRequestException e)
+            {
+                // Settling (delete/poison) failed; the messages reappear and are handled idempotently.
+                LogReceiveFailed(handler.QueueName, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Handles one received batch; exposed so tests can drive a single round.</summary>
+    internal async Task ProcessAsync(IQueueClient queue, IReadOnlyList<QueueMessage> received, CancellationToken cancellationToken)
+    {
+        var receipts = received.ToDictionary(m => m.MessageId, m => m.PopReceipt, StringComparer.Ordinal);
+        var work = new List<QueueMessage>(received.Count);
+        foreach (var m in received)
+        {
+            // Already failed too often (e.g. the process died while holding it each time).
+            if (m.DequeueCount > options.MaxDequeueCount)
+            {
+                await PoisonAsync(queue, m, receipts, $"dequeue count {m.DequeueCount} exceeds {options.MaxDequeueCount}", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                work.Add(m);
+            }
+        }
+
+        if (work.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<MessageOutcome> outcomes;
+        using (var renewal = new VisibilityRenewal(queue, receipts, options.VisibilityTimeout, cancellationToken))
+        {
+            try
+            {
+                outcomes = await handler.HandleAsync(work.Select(m => new QueueWorkItem(m.MessageId, m.Text, m.DequeueCount)).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                await renewal.StopAsync().ConfigureAwait(false);
+                LogHandlerFailed(handler.QueueName, work.Count, e.GetType().Name, e.Message);
+                foreach (var m in work)
+                {
+                    await FailAsync(queue, m, receipts, e.GetType().Name, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            await renewal.StopAsync().ConfigureAwait(false);
+        }
+
+        if (outcomes.Count != work.Count)
+        {
+            throw new InvalidOperationException($"Handler for {handler.QueueName} returned {outcomes.Count} outcomes for {work.Count} messages.");
+        }
+
+        // Settle the batch concurrently: deletes dominate the cost of a large batch.
+        var settle = new Task[work.Count];
+        for (var i = 0; i < work.Count; i++)
+        {
+            settle[i] = outcomes[i].Completed
+                ? DeleteAsync(queue, work[i], receipts, cancellationToken)
+                : PoisonAsync(queue, work[i], receipts, outcomes[i].PoisonReason ?? "rejected by handler", cancellationToken);
+        }
+
+        await Task.WhenAll(settle).ConfigureAwait(false);
+    }
+
+    private async Task FailAsync(IQueueClient queue, QueueMessage m, Dictionary<string, string> receipts, string reason, CancellationToken cancellationToken)
+    {
+        if (m.DequeueCount >= options.MaxDequeueCount)
+        {
+            await PoisonAsync(queue, m, receipts, $"failed {m.DequeueCount} time(s), last: {reason}", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await queue.UpdateVisibilityAsync(m.MessageId, receipts[m.MessageId], options.RetryDelay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageRequestException e)
+        {
+            // Lost the message (receipt changed or it expired): it reappears on its own.
+            LogUpdateFailed(handler.QueueName, m.MessageId, e.ErrorCode ?? e.Message);
+        }
+    }
+
+    private async Task PoisonAsync(IQueueClient queue, QueueMessage m, Dictionary<string, string> receipts, string reason, CancellationToken cancellationToken)
+    {
+        await poison.MoveAsync(handler.QueueName, new QueueWorkItem(m.MessageId, m.Text, m.DequeueCount), reason, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(queue, m, receipts, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteAsync(IQueueClient queue, QueueMessage m, Dictionary<string, string> receipts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.DeleteAsync(m.MessageId, receipts[m.MessageId], cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageRequestException e) when (e.ErrorCode is "MessageNotFound" or "PopReceiptMismatch")
+        {
+            // Another receiver took it after our visibility lapsed; its idempotent handling makes that harmless.
+            LogUpdateFailed(handler.QueueName, m.MessageId, e.ErrorCode);
+        }
+    }
+
+    private async Task<IQueueClient> GetQueueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await queues.GetAsync(handler.QueueName, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageRequestException e)
+            {
+                LogReceiveFailed(handler.QueueName, e.Message);
+                await DelayAsync(options.MaxPollingInterval, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop checks the token.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Receiving from queue {Queue} failed: {Error}")]
+    private partial void LogReceiveFailed(string queue, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for queue {Queue} failed on {Count} message(s): {ExceptionType}: {Error}")]
+    private partial void LogHandlerFailed(string queue, int count, string exceptionType, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} of queue {Queue} was no longer ours: {Code}")]
+    private partial void LogUpdateFailed(string queue, string messageId, string code);
+}
