@@ -171,6 +171,30 @@ public sealed class BlobModelStoreTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_background_refresh_timer_swaps_in_a_re_uploaded_model()
+    {
+        using var models = FakeModelFolder.Create(("domain", 30_000));
+        var blobs = _direct.GetBlobClient(_container);
+        await ModelUploader.UploadAsync(blobs, models.Root);
+        await using var store = ModelStoreFactory.Create(new ModelStoreOptions { Container = _container, CacheDirectory = _cache.Path, RefreshInterval = TimeSpan.FromMilliseconds(200) }, _viaProxy);
+        var changed = new TaskCompletionSource<ModelSetChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        store.ModelsChanged += (_, e) => changed.TrySetResult(e);
+        await store.StartAsync();
+        await store.WhenReady.WaitAsync(TimeSpan.FromSeconds(30));
+        var before = await store.GetAsync("domain");
+
+        File.WriteAllBytes(Path.Combine(models.Root, "domain", "tokenizer.json"), RandomNumberGenerator.GetBytes(5000));
+        await ModelUploader.UploadAsync(blobs, models.Root);
+        var change = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["domain"], change.ChangedModels);
+        var after = await store.GetAsync("domain");
+        Assert.NotEqual(before.ContentHash, after.ContentHash);
+        Assert.Equal(5000, new FileInfo(after.PathOf("tokenizer.json")).Length);
+        Assert.True(Directory.Exists(before.Directory), "the previous version stays on disk for readers that still use it");
+    }
+
+    [Fact]
     public async Task Background_start_reports_progress_and_becomes_ready()
     {
         using var models = FakeModelFolder.Create(("domain", 64_000));

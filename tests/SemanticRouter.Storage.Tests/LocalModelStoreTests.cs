@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SemanticRouter.Storage.ModelStore;
 
 namespace SemanticRouter.Storage.Tests;
@@ -19,6 +20,25 @@ public sealed class LocalModelStoreTests
         Assert.Equal(["alpha", "beta", "gamma"], domain.Labels);
         Assert.Equal("local", store.Status.Source);
         Assert.Equal(2, store.Status.ModelsLoaded);
+    }
+
+    [Fact]
+    public async Task Status_serializes_as_the_ready_endpoint_body()
+    {
+        using var models = FakeModelFolder.Create(("domain", 2000));
+        await using var store = ModelStoreFactory.Create(new ModelStoreOptions { LocalModelsDirectory = models.Root }, account: null);
+        await store.EnsureLoadedAsync();
+
+        using var json = JsonDocument.Parse(JsonSerializer.Serialize(store.Status, ModelStoreJsonContext.Default.ModelStoreStatus));
+
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("ready").GetBoolean());
+        Assert.Equal(1, root.GetProperty("modelsLoaded").GetInt32());
+        Assert.Equal(root.GetProperty("bytesTotal").GetInt64(), root.GetProperty("bytesLoaded").GetInt64());
+        var model = root.GetProperty("models")[0];
+        Assert.Equal("domain", model.GetProperty("name").GetString());
+        Assert.Equal("Loaded", model.GetProperty("state").GetString());
+        Assert.True(model.GetProperty("required").GetBoolean());
     }
 
     [Fact]
