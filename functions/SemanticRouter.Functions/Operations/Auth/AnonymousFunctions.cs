@@ -2,9 +2,10 @@ namespace SemanticRouter.Functions.Operations.Auth;
 
 /// <summary>
 /// Functions that answer without a key even when auth is on (function.json <c>authLevel: anonymous</c>):
-/// probes, and the dashboard page itself (it holds no data; its data calls need the admin key).
+/// probes, the dashboard page itself (it holds no data; its data calls need the admin key), and
+/// the feedback webhook, which checks its own shared token (FEEDBACK_WEBHOOK_TOKEN).
 /// </summary>
 internal static class AnonymousFunctions
 {
-    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal) { "Health", "Ready", "Dashboard" };
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal) { "Health", "Ready", "Dashboard", "Feedback" };
 }
