@@ -2,6 +2,8 @@ using SemanticRouter.Async;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Functions.Operations.Auth;
+using SemanticRouter.Signals.Models;
+using SemanticRouter.Signals;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -17,6 +19,7 @@ internal static class HostExtensions
     {
         _ = services;
         return RouterExtensionsDefaults.CreateCore()
+            .AddLearnedSignals(() => services.GetRequiredService<LearnedModels>())
             .AddAsyncFeatures(services)
             .Add(new ObservabilitySettings.Binder())
             .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
