@@ -1,9 +1,10 @@
 using SemanticRouter.Async;
+using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Functions.Operations.Auth;
-using SemanticRouter.Signals.Models;
 using SemanticRouter.Signals;
+using SemanticRouter.Signals.Models;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -21,6 +22,8 @@ internal static class HostExtensions
         return RouterExtensionsDefaults.CreateCore()
             .AddLearnedSignals(() => services.GetRequiredService<LearnedModels>())
             .AddAsyncFeatures(services)
+            .Add(new ResponseCachePluginFactory(services))
+            .Add(new ResponseCacheGlobalSection())
             .Add(new ObservabilitySettings.Binder())
             .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
     }

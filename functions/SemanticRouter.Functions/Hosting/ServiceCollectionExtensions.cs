@@ -37,6 +37,7 @@ internal static class ServiceCollectionExtensions
         services.AddLearnedSignals();
         services.AddSemanticRouterQueues(options);
         services.AddRouterOperations();
+        services.AddResponseCache(options);
         return services;
     }
 }

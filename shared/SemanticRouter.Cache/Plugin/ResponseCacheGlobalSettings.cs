@@ -17,7 +17,7 @@ public sealed record ResponseCacheGlobalSettings(
     /// Chosen on held-out paraphrase pairs with the stand-in hashing embedder so that constructed
     /// negatives give at most 1% false hits (docs/caching.md); retune when the embedder changes.
     /// </summary>
-    public const double DefaultSimilarityThreshold = 0.8;
+    public const double DefaultSimilarityThreshold = 0.7;
 
     public static ResponseCacheGlobalSettings Default { get; } = new("memory", 10_000, EvictionPolicyKind.Fifo, null, 3600, DefaultSimilarityThreshold, 20_000, null);
 }
