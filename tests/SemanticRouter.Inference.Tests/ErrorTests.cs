@@ -72,6 +72,36 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public void Model_declaring_inputs_the_engine_cannot_feed_is_rejected_at_load_with_its_input_names()
+    {
+        var baseline = OrtHandleCounter.Live;
+        var folder = FixtureModels.CopyToTemp(FixtureModels.Classifier);
+        try
+        {
+            // Renaming every occurrence keeps the graph valid: a model whose third input is "segment_id_xyz".
+            var onnx = Path.Combine(folder, "onnx", "model.onnx");
+            var bytes = File.ReadAllBytes(onnx);
+            var from = "token_type_ids"u8.ToArray();
+            var to = "segment_id_xyz"u8.ToArray();
+            for (var i = bytes.AsSpan().IndexOf(from); i >= 0; i = bytes.AsSpan().IndexOf(from))
+            {
+                to.CopyTo(bytes, i);
+            }
+
+            File.WriteAllBytes(onnx, bytes);
+
+            var error = Assert.Throws<NotSupportedException>(() => ModelLoader.LoadSequenceClassifier(folder));
+            Assert.Contains("segment_id_xyz", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Assert.Equal(baseline, OrtHandleCounter.Live);
+    }
+
+    [Fact]
     public void Text_longer_than_max_length_is_truncated_by_default_or_rejected_when_asked()
     {
         var text = string.Join(' ', Enumerable.Repeat("math", 2000));
