@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Functions.Hosting;
 using SemanticRouter.Testing;
@@ -22,7 +23,7 @@ public sealed class ConfigExamplesTests
     [MemberData(nameof(Examples))]
     public void Example_config_is_valid(string relativePath)
     {
-        var loader = new RouterConfigLoader(HostExtensions.Create(new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()), _ => null);
+        var loader = new RouterConfigLoader(HostExtensions.Create(new ServiceCollection().BuildServiceProvider()), _ => null);
         var (config, errors) = loader.TryLoad(File.ReadAllText(Path.Combine(RepoPaths.Root, relativePath)));
         Assert.True(config is not null, string.Join("\n", errors));
     }

@@ -122,7 +122,7 @@ public sealed class CustomHandlerProtocolTests : IAsyncLifetime
             Assert.Equal(f.Methods.Select(m => m.ToLowerInvariant()).Order(), trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()).Order());
             if (f.IsManagement)
             {
-                Assert.Equal("admin", trigger["authLevel"]!.GetValue<string>());
+                Assert.True(trigger["authLevel"]!.GetValue<string>() == "admin", $"{f.Name} is a management endpoint: its function.json needs authLevel admin");
             }
         }
     }

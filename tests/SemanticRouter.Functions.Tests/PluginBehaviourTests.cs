@@ -26,7 +26,7 @@ public sealed class PluginBehaviourTests
 
     private static string Config(Uri url) => TestConfigs.TwoModels(url, url, url).Replace("{name: b,", "{name: b2,", StringComparison.Ordinal)
         .Replace("case_sensitive: false}", "case_sensitive: false}\n      - {name: blocked_terms, keywords: [forbidden]}\n      - {name: tag_terms, keywords: [tagme]}", StringComparison.Ordinal)
-        .Replace("    - name: default\n", Plugins + "    - name: default\n", StringComparison.Ordinal);
+        .Replace("    - name: default\n", Plugins + "\n    - name: default\n", StringComparison.Ordinal);
 
     [Fact]
     public async Task Fast_response_answers_without_calling_a_backend_as_json_and_as_sse()

@@ -20,6 +20,19 @@ public static class RepoPaths
             dir = dir.Parent;
         }
 
-        return dir?.FullName ?? throw new InvalidOperationException("SemanticRouter.sln not found above " + AppContext.BaseDirectory);
+        if (dir is not null)
+        {
+            return dir.FullName;
+        }
+
+        var built = typeof(RepoPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "SemanticRouter.sln")))
+        {
+            return Path.GetFullPath(built);
+        }
+
+        throw new InvalidOperationException("SemanticRouter.sln not found above " + AppContext.BaseDirectory);
     }
 }
