@@ -49,6 +49,43 @@ public class ModelManifestTests
     }
 
     [Fact]
+    public async Task Listed_models_are_rehashed_from_their_prefix_and_unlisted_config_folders_are_added()
+    {
+        using var models = FakeModelFolder.Create(("domain", 100));
+        var langDir = Path.Combine(models.Root, "lang-data");
+        Directory.CreateDirectory(langDir);
+        File.WriteAllText(Path.Combine(langDir, "config.json"), """{"architectures":["CharNGramLanguageIdentifier"]}""");
+        File.WriteAllText(Path.Combine(langDir, "profiles.json"), "{}");
+        var listed = new ModelEntry("language-id", "language-identifier", "lang-data", [new ModelFileEntry("profiles.json", new string('0', 64), 1)], ["en", "fr"]);
+        var gone = new ModelEntry("removed", "embedder", "removed", [new ModelFileEntry("model.onnx", new string('0', 64), 1)]);
+        File.WriteAllBytes(Path.Combine(models.Root, "manifest.json"), ModelManifestJson.Serialize(new ModelManifest(1, [listed, gone])));
+
+        var manifest = await ModelManifestWriter.WriteAsync(models.Root);
+
+        Assert.Equal(["language-id", "domain"], manifest.Models.Select(m => m.Name));
+        var language = manifest.Models[0];
+        Assert.Equal(("language-identifier", "lang-data"), (language.Kind, language.Prefix));
+        Assert.Equal(["en", "fr"], language.Labels);
+        Assert.Equal(["config.json", "profiles.json"], language.Files.Select(f => f.Path));
+        Assert.Equal(2, language.Files.Single(f => f.Path == "profiles.json").Size);
+    }
+
+    [Fact]
+    public async Task A_new_folder_with_an_unfamiliar_architecture_gets_that_architecture_as_its_kind()
+    {
+        using var models = new FakeModelFolder();
+        var dir = Path.Combine(models.Root, "lid");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "config.json"), """{"architectures":["CharNGramLanguageIdentifier"],"id2label":{"0":"x"}}""");
+
+        var manifest = await ModelManifestWriter.FromFoldersAsync(models.Root);
+
+        var entry = Assert.Single(manifest.Models);
+        Assert.Equal("CharNGramLanguageIdentifier", entry.Kind);
+        Assert.Null(entry.Labels);
+    }
+
+    [Fact]
     public void Validation_reports_every_problem_with_its_location()
     {
         var json = """

@@ -5,16 +5,20 @@ namespace SemanticRouter.Storage.ModelStore;
 
 /// <summary>
 /// Builds the manifest from model folders so the training pipeline can regenerate it after every
-/// run: a direct subfolder of the models directory is a model when it holds a <c>config.json</c>
-/// and at least one <c>.onnx</c> file (standard Hugging Face export layout). Kind and labels come
-/// from <c>config.json</c> (architectures, id2label) unless an existing manifest entry sets them.
+/// run: models already listed keep their entry and get their file list re-hashed; a direct
+/// subfolder not yet listed is added when it holds a <c>config.json</c> (standard Hugging Face
+/// export layout), with kind and labels read from it (architectures, id2label).
 /// </summary>
 public static class ModelManifestWriter
 {
     /// <summary>Training-only artefacts the runtime never reads (it runs ONNX only).</summary>
     private static readonly string[] ExcludedExtensions = [".pt", ".pth", ".bin", ".safetensors", ".ckpt", ".pyc", ".py", ".partial"];
 
-    /// <summary>Scans <paramref name="modelsDirectory"/>; entries of <paramref name="existing"/> keep their kind, labels, prefix and required flag.</summary>
+    /// <summary>
+    /// Re-hashes every model of <paramref name="existing"/> from its prefix folder (keeping its kind,
+    /// labels, prefix and required flag; entries whose folder is gone are dropped), then adds
+    /// folders of <paramref name="modelsDirectory"/> not yet listed that hold a <c>config.json</c>.
+    /// </summary>
     public static async Task<ModelManifest> FromFoldersAsync(string modelsDirectory, ModelManifest? existing = null, CancellationToken cancellationToken = default)
     {
         var models = new List<ModelEntry>();
@@ -23,29 +27,28 @@ public static class ModelManifestWriter
             return new ModelManifest(ModelManifest.CurrentVersion, models);
         }
 
-        foreach (var folder in Directory.EnumerateDirectories(modelsDirectory).Order(StringComparer.Ordinal))
+        var root = Path.GetFullPath(modelsDirectory);
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in existing?.Models ?? [])
+        {
+            var folder = Path.GetFullPath(Path.Combine(root, entry.Prefix));
+            if (Directory.Exists(folder))
+            {
+                models.Add(entry with { Files = await DescribeFolderAsync(folder, cancellationToken).ConfigureAwait(false) });
+                covered.Add(folder);
+            }
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(folder);
-            if (!IsModelFolder(folder, name))
+            if (covered.Contains(folder) || !IsModelFolder(folder, name) || models.Any(m => m.Name == name))
             {
                 continue;
             }
 
-            var files = new List<ModelFileEntry>();
-            foreach (var file in EnumerateFiles(folder))
-            {
-                files.Add(await DescribeFileAsync(folder, file, cancellationToken).ConfigureAwait(false));
-            }
-
-            var previous = existing?.Find(name);
             var (kind, labels) = ReadConfig(Path.Combine(folder, "config.json"));
-            models.Add(new ModelEntry(
-                name,
-                previous?.Kind ?? kind,
-                previous?.Prefix ?? name,
-                files,
-                previous?.Labels ?? labels,
-                previous?.Required ?? true));
+            models.Add(new ModelEntry(name, kind, name, await DescribeFolderAsync(folder, cancellationToken).ConfigureAwait(false), labels));
         }
 
         return new ModelManifest(ModelManifest.CurrentVersion, models);
@@ -79,9 +82,18 @@ public static class ModelManifestWriter
     }
 
     private static bool IsModelFolder(string folder, string name) =>
-        ModelManifestJson.IsModelName(name)
-        && File.Exists(Path.Combine(folder, "config.json"))
-        && Directory.EnumerateFiles(folder, "*.onnx", SearchOption.AllDirectories).Any();
+        ModelManifestJson.IsModelName(name) && File.Exists(Path.Combine(folder, "config.json"));
+
+    private static async Task<List<ModelFileEntry>> DescribeFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        var files = new List<ModelFileEntry>();
+        foreach (var file in EnumerateFiles(folder))
+        {
+            files.Add(await DescribeFileAsync(folder, file, cancellationToken).ConfigureAwait(false));
+        }
+
+        return files;
+    }
 
     private static IEnumerable<string> EnumerateFiles(string folder) =>
         Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
@@ -104,9 +116,11 @@ public static class ModelManifestWriter
                 : string.Empty;
             var kind = architecture.EndsWith("ForTokenClassification", StringComparison.Ordinal) ? "token-classifier"
                 : architecture.EndsWith("ForSequenceClassification", StringComparison.Ordinal) ? "sequence-classifier"
-                : "embedder";
+                : architecture.EndsWith("Model", StringComparison.Ordinal) ? "embedder"
+                : architecture.Length is > 0 and <= 64 ? architecture
+                : "unknown";
             List<string>? labels = null;
-            if (kind != "embedder" && root.TryGetProperty("id2label", out var map) && map.ValueKind == JsonValueKind.Object)
+            if (kind is "token-classifier" or "sequence-classifier" && root.TryGetProperty("id2label", out var map) && map.ValueKind == JsonValueKind.Object)
             {
                 labels = map.EnumerateObject()
                     .Select(p => (Id: int.TryParse(p.Name, out var id) ? id : int.MaxValue, Label: p.Value.GetString() ?? string.Empty))
@@ -119,7 +133,7 @@ public static class ModelManifestWriter
         }
         catch (JsonException)
         {
-            return ("embedder", null);
+            return ("unknown", null);
         }
     }
 }
