@@ -10,7 +10,7 @@ public sealed class InterruptedDownloadTests
     [Fact]
     public async Task Azurite_stopped_mid_download_is_retried_and_the_download_completes_after_restart()
     {
-        await using var azurite = AzuriteServer.WithDiskPersistence();
+        await using var azurite = new AzuriteServer();
         await azurite.StartAsync();
         await using var proxy = await CountingProxy.StartAsync(azurite.BlobEndpoint);
         using var models = FakeModelFolder.Create(("domain", 8 * 1024 * 1024));

@@ -10,9 +10,9 @@ namespace SemanticRouter.Testing;
 /// data folder. Use it as an xunit fixture: <c>IClassFixture&lt;AzuriteServer&gt;</c>, or declare
 /// <c>[CollectionDefinition("Azurite")] public sealed class AzuriteCollection : ICollectionFixture&lt;AzuriteServer&gt;;</c>
 /// in the test assembly (xunit requires collection definitions there) and share one instance.
-/// The default instance keeps data in memory (fastest; what most tests want). <see cref="WithDiskPersistence"/>
-/// keeps it in its own folder, so <see cref="StopAsync"/>/<see cref="StartAsync"/> restart it on the same
-/// ports with its data intact (for tests that stop storage mid-operation).
+/// The default instance keeps its data in its own temp folder (<c>--location</c>), so
+/// <see cref="StopAsync"/>/<see cref="StartAsync"/> restart it on the same ports with its data intact
+/// (for tests that stop storage mid-operation); <see cref="InMemoryOnly"/> skips the disk.
 /// </summary>
 public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
 {
@@ -24,7 +24,7 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
     private Process? _process;
 
     public AzuriteServer()
-        : this(inMemory: true)
+        : this(inMemory: false)
     {
     }
 
@@ -71,8 +71,8 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    /// <summary>An instance whose data survives stop/start (slower writes than the in-memory default).</summary>
-    public static AzuriteServer WithDiskPersistence() => new(inMemory: false);
+    /// <summary>An instance that keeps data in memory only (<c>--inMemoryPersistence</c>): lost on stop.</summary>
+    public static AzuriteServer InMemoryOnly() => new(inMemory: true);
 
     public Task InitializeAsync() => StartAsync();
 
