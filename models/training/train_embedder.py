@@ -21,8 +21,8 @@ from fasttext_model import HASH_MUL, Half
 
 NAME = "sentence-embedder"
 MAX_LEN = 256
-DIM = 128
-BUCKETS = 1 << 15
+DIM = 96
+BUCKETS = 1 << 13
 EPOCHS = 4
 
 
