@@ -9,11 +9,11 @@ using SemanticRouter.Inference.Tokenization;
 using SemanticRouter.Testing;
 
 // Usage: dotnet run -c Release --project tests/SemanticRouter.Inference.Benchmarks -- [--tokenizer DIR] [--model DIR]
-//        [--threads N] [--spinning] [--quick]
+//        [--threads N] [--spinning] [--per-session-threads] [--quick]
 // Prints a Markdown report: our tokenizer and model latency as ratios against transformers.js, same inputs, same run.
 var options = Args.Parse(args);
 var threads = options.Threads ?? Environment.ProcessorCount;
-OrtRuntime.Configure(new OrtRuntimeOptions { IntraOpThreads = threads, AllowSpinning = options.Spinning });
+OrtRuntime.Configure(new OrtRuntimeOptions { IntraOpThreads = threads, AllowSpinning = options.Spinning, PerSessionThreads = options.PerSessionThreads });
 
 var texts = Prompts.Load(options.Quick ? 500 : 2000);
 var tokenizer = TokenizerLoader.Load(options.Tokenizer);
@@ -115,7 +115,7 @@ static LatencyResult TimeOurs(SequenceClassifier classifier, LatencyCase c, Time
 
 namespace SemanticRouter.Inference.Benchmarks
 {
-    internal sealed record Args(string Tokenizer, string Model, int? Threads, bool Spinning, bool Quick)
+    internal sealed record Args(string Tokenizer, string Model, int? Threads, bool Spinning, bool Quick, bool PerSessionThreads)
     {
         public static Args Parse(string[] args)
         {
@@ -130,7 +130,8 @@ namespace SemanticRouter.Inference.Benchmarks
                 Value("--model") ?? Path.Combine(RepoPaths.Root, "models", "fixtures", "tiny-bert-classifier"),
                 Value("--threads") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : null,
                 args.Contains("--spinning"),
-                args.Contains("--quick"));
+                args.Contains("--quick"),
+                args.Contains("--per-session-threads"));
         }
     }
 
@@ -157,7 +158,7 @@ namespace SemanticRouter.Inference.Benchmarks
         {
             var sb = new StringBuilder();
             var inv = CultureInfo.InvariantCulture;
-            sb.AppendLine(inv, $"Tokenizer `{Path.GetFileName(options.Tokenizer)}`, model `{Path.GetFileName(options.Model)}`, {threads} ORT threads, spinning {(options.Spinning ? "on" : "off")}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtRuntime.Version}.");
+            sb.AppendLine(inv, $"Tokenizer `{Path.GetFileName(options.Tokenizer)}`, model `{Path.GetFileName(options.Model)}`, {threads} ORT threads ({(options.PerSessionThreads ? "per-session pool" : "global pool")}), spinning {(options.Spinning ? "on" : "off")}, {Environment.ProcessorCount} cores, ONNX Runtime {OrtRuntime.Version}.");
             sb.AppendLine();
             sb.AppendLine("| tokenizer | texts/s | tokens/s |");
             sb.AppendLine("|---|---:|---:|");

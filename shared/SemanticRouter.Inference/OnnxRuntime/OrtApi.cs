@@ -19,6 +19,7 @@ internal sealed unsafe class OrtApi
         CreateStatus = (delegate* unmanaged<int, byte*, nint>)api[0];
         GetErrorCode = (delegate* unmanaged<nint, int>)api[1];
         GetErrorMessage = (delegate* unmanaged<nint, byte*>)api[2];
+        CreateEnv = (delegate* unmanaged<int, byte*, nint*, nint>)api[3];
         CreateSession = (delegate* unmanaged<nint, byte*, nint, nint*, nint>)api[7];
         CreateSessionFromArray = (delegate* unmanaged<nint, void*, nuint, nint, nint*, nint>)api[8];
         Run = (delegate* unmanaged<nint, nint, byte**, nint*, nuint, byte**, nuint, nint*, nint>)api[9];
@@ -26,6 +27,8 @@ internal sealed unsafe class OrtApi
         EnableCpuMemArena = (delegate* unmanaged<nint, nint>)api[18];
         DisableCpuMemArena = (delegate* unmanaged<nint, nint>)api[19];
         SetSessionGraphOptimizationLevel = (delegate* unmanaged<nint, int, nint>)api[23];
+        SetIntraOpNumThreads = (delegate* unmanaged<nint, int, nint>)api[24];
+        SetInterOpNumThreads = (delegate* unmanaged<nint, int, nint>)api[25];
         SessionGetInputCount = (delegate* unmanaged<nint, nuint*, nint>)api[30];
         SessionGetOutputCount = (delegate* unmanaged<nint, nuint*, nint>)api[31];
         SessionGetInputTypeInfo = (delegate* unmanaged<nint, nuint, nint*, nint>)api[33];
@@ -72,6 +75,8 @@ internal sealed unsafe class OrtApi
 
     public readonly delegate* unmanaged<nint, byte*> GetErrorMessage;
 
+    public readonly delegate* unmanaged<int, byte*, nint*, nint> CreateEnv;
+
     public readonly delegate* unmanaged<nint, byte*, nint, nint*, nint> CreateSession;
 
     public readonly delegate* unmanaged<nint, void*, nuint, nint, nint*, nint> CreateSessionFromArray;
@@ -85,6 +90,10 @@ internal sealed unsafe class OrtApi
     public readonly delegate* unmanaged<nint, nint> DisableCpuMemArena;
 
     public readonly delegate* unmanaged<nint, int, nint> SetSessionGraphOptimizationLevel;
+
+    public readonly delegate* unmanaged<nint, int, nint> SetIntraOpNumThreads;
+
+    public readonly delegate* unmanaged<nint, int, nint> SetInterOpNumThreads;
 
     public readonly delegate* unmanaged<nint, nuint*, nint> SessionGetInputCount;
 

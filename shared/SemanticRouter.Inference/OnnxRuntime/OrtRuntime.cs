@@ -54,8 +54,9 @@ public static class OrtRuntime
 
     internal sealed unsafe class State
     {
-        private State(OrtApi api, nint env, nint memoryInfo, nint allocator)
+        private State(OrtApi api, nint env, nint memoryInfo, nint allocator, OrtRuntimeOptions options)
         {
+            Options = options;
             Api = api;
             Env = env;
             CpuMemoryInfo = memoryInfo;
@@ -63,6 +64,10 @@ public static class OrtRuntime
         }
 
         public OrtApi Api { get; }
+
+        public OrtRuntimeOptions Options { get; }
+
+        public int IntraOpThreads => Options.IntraOpThreads > 0 ? Options.IntraOpThreads : Environment.ProcessorCount;
 
         public nint Env { get; }
 
@@ -88,7 +93,11 @@ public static class OrtRuntime
                 var logId = Encoding.UTF8.GetBytes("semantic-router\0");
                 fixed (byte* id = logId)
                 {
-                    api.Check(api.CreateEnvWithGlobalThreadPools(Math.Clamp(options.LogSeverity, 0, 4), id, threading, &env), "CreateEnvWithGlobalThreadPools");
+                    api.Check(
+                        options.PerSessionThreads
+                            ? api.CreateEnv(Math.Clamp(options.LogSeverity, 0, 4), id, &env)
+                            : api.CreateEnvWithGlobalThreadPools(Math.Clamp(options.LogSeverity, 0, 4), id, threading, &env),
+                        "CreateEnv");
                 }
             }
             finally
@@ -103,7 +112,7 @@ public static class OrtRuntime
 
             // The env lives for the whole process: ORT itself skips env teardown at exit, and releasing it
             // while a late session still runs would crash.
-            return new State(api, env, memoryInfo, allocator);
+            return new State(api, env, memoryInfo, allocator, options);
         }
     }
 }

@@ -54,7 +54,7 @@ public sealed unsafe class OrtSession : IDisposable
         var runtime = OrtRuntime.Current;
         var api = runtime.Api;
         var pathUtf8 = Encoding.UTF8.GetBytes(fullPath + "\0");
-        var sessionOptions = CreateSessionOptions(api, options ?? new OrtSessionOptions());
+        var sessionOptions = CreateSessionOptions(runtime, options ?? new OrtSessionOptions());
         try
         {
             nint session = 0;
@@ -203,15 +203,30 @@ public sealed unsafe class OrtSession : IDisposable
 
     public void Dispose() => handle.Dispose();
 
-    private static nint CreateSessionOptions(OrtApi api, OrtSessionOptions options)
+    private static nint CreateSessionOptions(OrtRuntime.State runtime, OrtSessionOptions options)
     {
+        var api = runtime.Api;
         nint sessionOptions = 0;
         api.Check(api.CreateSessionOptions(&sessionOptions), "CreateSessionOptions");
         OrtHandleCounter.Created();
         try
         {
             api.Check(api.SetSessionGraphOptimizationLevel(sessionOptions, options.GraphOptimizationLevel), "SetSessionGraphOptimizationLevel");
-            api.Check(api.DisablePerSessionThreads(sessionOptions), "DisablePerSessionThreads");
+            if (runtime.Options.PerSessionThreads)
+            {
+                api.Check(api.SetIntraOpNumThreads(sessionOptions, runtime.IntraOpThreads), "SetIntraOpNumThreads");
+                api.Check(api.SetInterOpNumThreads(sessionOptions, 1), "SetInterOpNumThreads");
+                var spin = runtime.Options.AllowSpinning ? "1\0"u8 : "0\0"u8;
+                fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
+                fixed (byte* value = spin)
+                {
+                    api.Check(api.AddSessionConfigEntry(sessionOptions, key, value), "AddSessionConfigEntry");
+                }
+            }
+            else
+            {
+                api.Check(api.DisablePerSessionThreads(sessionOptions), "DisablePerSessionThreads");
+            }
             api.Check(options.UseMemoryArena ? api.EnableCpuMemArena(sessionOptions) : api.DisableCpuMemArena(sessionOptions), "CpuMemArena");
             return sessionOptions;
         }
