@@ -212,6 +212,21 @@ public sealed class BlobModelStoreTests(AzuriteServer azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_oversized_manifest_blob_is_refused_without_being_read_into_memory()
+    {
+        var blobs = _direct.GetBlobClient(_container);
+        await blobs.CreateContainerIfNotExistsAsync();
+        await blobs.UploadAsync("manifest.json", new MemoryStream(new byte[ModelManifestJson.MaxBytes + 1]));
+        await using var store = NewStore();
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => store.EnsureLoadedAsync());
+
+        Assert.Contains("larger than", error.Message, StringComparison.Ordinal);
+        Assert.False(store.Status.Ready);
+        Assert.Contains("manifest", store.Status.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Unknown_models_are_reported_by_name()
     {
         using var models = FakeModelFolder.Create(("domain", 1000));

@@ -34,7 +34,7 @@ internal sealed class BlobModelSource : IModelSource
     {
         Directory.CreateDirectory(_options.CacheDirectory);
         var cachedTag = knownTag ?? ReadCachedTag();
-        using var buffer = new MemoryStream();
+        using var buffer = new BoundedBuffer(ModelManifestJson.MaxBytes);
         BlobDownloadResult result;
         try
         {
@@ -51,11 +51,6 @@ internal sealed class BlobModelSource : IModelSource
             return knownTag is not null
                 ? ManifestFetch.NotModified(knownTag)
                 : new ManifestFetch(await ReadCachedManifestAsync(cancellationToken).ConfigureAwait(false), cachedTag!, false);
-        }
-
-        if (buffer.Length > ModelManifestJson.MaxBytes)
-        {
-            throw new InvalidDataException($"Blob {_options.ManifestBlobName} is larger than {ModelManifestJson.MaxBytes} bytes.");
         }
 
         var bytes = buffer.ToArray();
@@ -187,6 +182,42 @@ internal sealed class BlobModelSource : IModelSource
 
     private async Task<ModelManifest> ReadCachedManifestAsync(CancellationToken cancellationToken) =>
         ModelManifestJson.Parse(await File.ReadAllBytesAsync(ManifestCopy, cancellationToken).ConfigureAwait(false), ManifestCopy);
+
+    /// <summary>Refuses to grow past the manifest limit, so a huge or hostile blob is never read into memory.</summary>
+    private sealed class BoundedBuffer(int maxBytes) : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Check(buffer.Length);
+            base.Write(buffer);
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Check(count);
+            base.Write(buffer, offset, count);
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Check(buffer.Length);
+            return base.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Check(count);
+            return base.WriteAsync(buffer, offset, count, cancellationToken);
+        }
+
+        private void Check(int count)
+        {
+            if (Length + count > maxBytes)
+            {
+                throw new InvalidDataException($"The model manifest blob is larger than {maxBytes} bytes.");
+            }
+        }
+    }
 
     private static async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {
