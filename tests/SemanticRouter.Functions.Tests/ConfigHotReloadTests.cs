@@ -44,10 +44,17 @@ public sealed class ConfigHotReloadTests
 
         for (var i = 0; i < 6; i++)
         {
-            var next = i % 2 == 0 ? toSmall : toLarge;
-            await File.WriteAllTextAsync(path, next);
+            var expected = i % 2 == 0 ? 1 : 0;
+            await File.WriteAllTextAsync(path, expected == 1 ? toSmall : toLarge);
             Assert.True(await provider.ReloadAsync());
-            await Task.Delay(150);
+
+            // Keep each config in force until it has served some of the load (however slow the machine).
+            var target = Volatile.Read(ref served[expected]) + 5;
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (Volatile.Read(ref served[expected]) < target && DateTime.UtcNow < until)
+            {
+                await Task.Delay(20);
+            }
         }
 
         var before = provider.Current;

@@ -19,6 +19,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private RouterSnapshot _current;
     private string? _lastContent;
+    private bool _lastAccepted = true;
 
     /// <summary>Serves a fixed config (embedded defaults or tests); no reloads.</summary>
     public RouterSnapshotProvider(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment, ILogger logger)
@@ -57,7 +58,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     /// <summary>Raised after a new snapshot is swapped in.</summary>
     public event Action<RouterSnapshot>? Reloaded;
 
-    /// <summary>Reloads the file if its content changed; returns false when the new file was rejected.</summary>
+    /// <summary>Reloads the file if its content changed; returns false when the file's current content is rejected.</summary>
     public async Task<bool> ReloadAsync()
     {
         if (_path is null)
@@ -74,7 +75,8 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
                 content = await File.ReadAllTextAsync(_path).ConfigureAwait(false);
                 if (content == _lastContent)
                 {
-                    return true;
+                    // Already handled (by the watcher, the poll or an earlier call): same verdict.
+                    return _lastAccepted;
                 }
 
             }
@@ -88,6 +90,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
             if (config is null)
             {
                 _lastContent = content;
+                _lastAccepted = false;
                 LogRejected(_path, errors.Count, string.Join("; ", errors));
                 return false;
             }
@@ -100,11 +103,13 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 _lastContent = content;
+                _lastAccepted = false;
                 LogRejected(_path, 1, e.Message);
                 return false;
             }
 
             _lastContent = content;
+            _lastAccepted = true;
             Volatile.Write(ref _current, snapshot);
             LogReloaded(_path);
             Reloaded?.Invoke(snapshot);
