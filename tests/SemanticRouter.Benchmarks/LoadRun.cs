@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace SemanticRouter.Benchmarks;
+
+/// <summary>Closed-loop load: N workers send requests back to back for a fixed time; latencies recorded.</summary>
+internal sealed record LoadResult(string Name, int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms)
+{
+    public double Throughput => Requests / Seconds;
+}
+
+internal static class LoadRun
+{
+    public static async Task<LoadResult> RunAsync(string name, Uri url, string body, int concurrency, TimeSpan duration, TimeSpan warmup)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+        using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var payload = Encoding.UTF8.GetBytes(body);
+        await WorkersAsync(client, url, payload, concurrency, warmup, null);
+        var latencies = new List<double>[concurrency];
+        var watch = Stopwatch.StartNew();
+        var errors = await WorkersAsync(client, url, payload, concurrency, duration, latencies);
+        watch.Stop();
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new LoadResult(name, concurrency, all.Length, errors, watch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+    }
+
+    private static async Task<int> WorkersAsync(HttpClient client, Uri url, byte[] payload, int concurrency, TimeSpan duration, List<double>[]? latencies)
+    {
+        var end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var errors = 0;
+        var workers = Enumerable.Range(0, concurrency).Select(i => Task.Run(async () =>
+        {
+            var mine = new List<double>(4096);
+            if (latencies is not null)
+            {
+                latencies[i] = mine;
+            }
+
+            while (Stopwatch.GetTimestamp() < end)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var content = new ByteArrayContent(payload);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+                using var response = await client.PostAsync(url, content);
+                await response.Content.LoadIntoBufferAsync();
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        return errors;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Text;
+using SemanticRouter.Benchmarks;
+using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Testing;
+
+// Gateway overhead: keyword routing to a loopback backend vs calling that backend directly, in the
+// same run, alternating direct and routed rounds so machine noise hits both sides alike.
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds]
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
+
+await using var backend = await LoopbackBackend.StartAsync("bench");
+var config = $$$"""
+    version: v1
+    providers:
+      default_model: small
+      models:
+        - name: small
+          provider_model_id: qwen3-8b
+          backend_refs: [{name: a, base_url: "{{{backend.BaseUrl}}}"}]
+        - name: large
+          provider_model_id: big-model
+          backend_refs: [{name: c, base_url: "{{{backend.BaseUrl}}}"}]
+    routing:
+      strategy: priority
+      signals:
+        keywords:
+          - {name: math_terms, operator: OR, keywords: ["derivative", "integral", "theorem", "equation"], case_sensitive: false}
+          - {name: code_terms, operator: OR, keywords: ["python", "compile", "stack trace"], case_sensitive: false}
+      decisions:
+        - name: math
+          priority: 100
+          rules: {operator: AND, conditions: [{type: keyword, name: math_terms}]}
+          modelRefs: [{model: large}, {model: small}]
+          plugins:
+            - {type: system_prompt, configuration: {system_prompt: "You are a math expert.", mode: insert}}
+        - name: code
+          priority: 90
+          rules: {operator: AND, conditions: [{type: keyword, name: code_terms}]}
+          modelRefs: [{model: large}]
+        - name: default
+          priority: 1
+          rules: {operator: AND, conditions: []}
+          modelRefs: [{model: small}]
+    """;
+await using var router = RouterApplication.Build(new RouterHostOptions { ConfigYaml = config, Urls = "http://127.0.0.1:0" });
+await router.StartAsync();
+var routerUrl = new Uri(RouterApplication.BoundAddress(router), "/v1/chat/completions");
+var directUrl = new Uri(backend.BaseUrl + "/chat/completions");
+const string RoutedBody = """{"model":"MoM","messages":[{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
+const string DirectBody = """{"model":"big-model","messages":[{"role":"system","content":"You are a math expert."},{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
+
+var results = new List<LoadResult>();
+foreach (var concurrency in new[] { 1, 64 })
+{
+    for (var round = 0; round < rounds; round++)
+    {
+        var warm = TimeSpan.FromSeconds(round == 0 ? 2 : 0.5);
+        results.Add(await LoadRun.RunAsync("direct", directUrl, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
+        results.Add(await LoadRun.RunAsync("router", routerUrl, RoutedBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
+    }
+}
+
+var report = new StringBuilder();
+report.AppendLine(CultureInfo.InvariantCulture, $"Gateway benchmark ({Environment.ProcessorCount} cores, {seconds}s x {rounds} rounds per side, .NET {Environment.Version})");
+report.AppendLine();
+report.AppendLine("| concurrency | path | requests | errors | req/s | p50 ms | p99 ms |");
+report.AppendLine("|---:|---|---:|---:|---:|---:|---:|");
+foreach (var group in results.GroupBy(r => (r.Concurrency, r.Name)))
+{
+    var rs = group.ToList();
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Concurrency} | {group.Key.Name} | {rs.Sum(r => r.Requests)} | {rs.Sum(r => r.Errors)} | {rs.Sum(r => r.Requests) / rs.Sum(r => r.Seconds):F0} | {rs.Average(r => r.P50Ms):F3} | {rs.Average(r => r.P99Ms):F3} |");
+}
+
+LoadResult Avg(int c, string name)
+{
+    var rs = results.Where(r => r.Concurrency == c && r.Name == name).ToList();
+    return new LoadResult(name, c, rs.Sum(r => r.Requests), rs.Sum(r => r.Errors), rs.Sum(r => r.Seconds), rs.Average(r => r.P50Ms), rs.Average(r => r.P99Ms));
+}
+
+var d1 = Avg(1, "direct");
+var r1 = Avg(1, "router");
+var d64 = Avg(64, "direct");
+var r64 = Avg(64, "router");
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"Added latency at concurrency 1: p50 +{r1.P50Ms - d1.P50Ms:F3} ms (ratio {r1.P50Ms / d1.P50Ms:F2}), p99 +{r1.P99Ms - d1.P99Ms:F3} ms (ratio {r1.P99Ms / d1.P99Ms:F2})");
+report.AppendLine(CultureInfo.InvariantCulture, $"Throughput at concurrency 64: router/direct = {r64.Throughput / d64.Throughput:F2} ({r64.Throughput:F0} vs {d64.Throughput:F0} req/s); p50 ratio {r64.P50Ms / d64.P50Ms:F2}");
+Console.WriteLine(report.ToString());
+await router.StopAsync();
+return 0;
