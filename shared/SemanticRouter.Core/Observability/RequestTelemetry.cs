@@ -194,7 +194,7 @@ public sealed partial class RequestTelemetry
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId} answered by {Model} with {Status} in {ElapsedMs} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} answered by {Model} with {Status} in {ElapsedMs} ms")]
     private partial void LogCompleted(string requestId, string model, int status, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} prompt (log_prompts is on): {Prompt}")]
