@@ -6,12 +6,14 @@ namespace SemanticRouter.Signals.Jailbreak;
 
 /// <summary>
 /// <c>jailbreak</c> signals: jailbreak / prompt-injection detection by the shared prompt classifier's
-/// <c>jailbreak</c> head. <c>threshold</c> defaults to the anchor's prompt_guard 0.7; <c>include_history</c>
-/// also scans earlier user turns (a multi-turn attack often plants the role-play early).
+/// <c>jailbreak</c> head. <c>threshold</c> defaults to 0.15, the value chosen on the validation split for the default
+/// model (≤ 1% of benign validation prompts flagged; see models/README.md); the anchor's prompt_guard default is 0.7
+/// for its calibrated model. <c>include_history</c> also scans earlier user turns (a multi-turn attack often plants
+/// the role-play early).
 /// </summary>
 public sealed class JailbreakSignalKind(Func<LearnedModels> models) : ISignalKind
 {
-    public const double DefaultThreshold = 0.7;
+    public const double DefaultThreshold = 0.15;
 
     public string Type => "jailbreak";
 

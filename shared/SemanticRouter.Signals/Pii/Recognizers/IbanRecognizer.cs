@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace SemanticRouter.Signals.Pii.Recognizers;
 
-/// <summary>IBANs (country code, check digits, BBAN; optionally in groups of four) with a valid ISO 13616 mod-97 checksum.</summary>
+/// <summary>IBANs (country code, check digits, BBAN; compact or printed in groups of four) with a valid ISO 13616 mod-97 checksum.</summary>
 internal sealed partial class IbanRecognizer() : RegexRecognizer(PiiTypes.Iban, Pattern())
 {
     protected override bool IsValid(string text, int start, int length)
@@ -51,6 +51,6 @@ internal sealed partial class IbanRecognizer() : RegexRecognizer(PiiTypes.Iban, 
         return remainder;
     }
 
-    [GeneratedRegex(@"(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{1,4}){3,8}(?![\w])", RegexOptions.CultureInvariant, 250)]
+    [GeneratedRegex(@"(?<![\w])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{11,30}|(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,3})?)(?![\w])", RegexOptions.CultureInvariant, 250)]
     private static partial Regex Pattern();
 }

@@ -4,8 +4,8 @@ namespace SemanticRouter.Signals.Pii.Recognizers;
 
 /// <summary>
 /// Phone numbers: an optional +country code, digit groups split by spaces, dashes, dots or a parenthesised area
-/// code, an optional extension; 7–15 digits (E.164). Grouped numbers need 8+ digits; an ungrouped run of digits
-/// counts only with a phone word ("call", "tel", "mobile", …) nearby, so plain numbers are not phones.
+/// code, an optional extension; 7–15 digits (E.164). Grouped numbers count from 10 digits, or from 8 with a + / area
+/// code or a phone word ("call", "tel", "mobile", …) nearby; an ungrouped run needs 10+ digits and a phone word.
 /// </summary>
 internal sealed partial class PhoneRecognizer() : RegexRecognizer(PiiTypes.Phone, Pattern())
 {
@@ -20,10 +20,17 @@ internal sealed partial class PhoneRecognizer() : RegexRecognizer(PiiTypes.Phone
             return false;
         }
 
-        var grouped = main.ContainsAny(" -.()") || main.StartsWith('+');
-        if (grouped)
+        if (SsnShape().IsMatch(main))
         {
-            return digits >= 8 || HasContext(text, start, 30, PhoneWords);
+            return false; // AAA-GG-SSSS is the SSN layout, never a phone layout
+        }
+
+        var international = main.StartsWith('+') || main.Contains('(');
+        var grouped = main.ContainsAny(" -.");
+        if (international || grouped)
+        {
+            // Short grouped numbers (8–9 digits) look like many other codes; they need a +/area code or a phone word.
+            return digits >= 10 || ((international || digits >= 8) && HasContext(text, start, 30, PhoneWords)) || (international && digits >= 8);
         }
 
         return digits >= 10 && HasContext(text, start, 30, PhoneWords);
@@ -33,4 +40,7 @@ internal sealed partial class PhoneRecognizer() : RegexRecognizer(PiiTypes.Phone
 
     [GeneratedRegex(@"(?<![\w+.-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,4}\)[ .-]?)?\d{1,5}(?:[ .-]\(?\d{1,5}\)?){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,6})?(?![\w-]|\.\d)", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, 250)]
     private static partial Regex Pattern();
+
+    [GeneratedRegex(@"^\d{3}-\d{2}-\d{4}$", RegexOptions.CultureInvariant, 250)]
+    private static partial Regex SsnShape();
 }
