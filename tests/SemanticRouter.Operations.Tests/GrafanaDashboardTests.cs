@@ -1,0 +1,28 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SemanticRouter.Testing;
+
+namespace SemanticRouter.Operations.Tests;
+
+public sealed partial class GrafanaDashboardTests
+{
+    [Fact]
+    public async Task Every_metric_the_Grafana_dashboard_queries_is_exposed_by_the_router()
+    {
+        await using var backend = await ChatBackend.StartAsync();
+        await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
+        var exposed = (await PrometheusFamilies.ParseAsync(await (await router.GetAsync("/metrics")).Content.ReadAsStringAsync())).Names.ToHashSet(StringComparer.Ordinal);
+
+        var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "infra", "grafana", "semantic-router-dashboard.json")))!;
+        var queried = dashboard["panels"]!.AsArray()
+            .SelectMany(p => p!["targets"]!.AsArray())
+            .SelectMany(t => MetricName().Matches((string)t!["expr"]!).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.True(queried.Count >= 10, "the dashboard queries the router's metrics");
+        Assert.Empty(queried.Except(exposed).Order(StringComparer.Ordinal));
+    }
+
+    [GeneratedRegex(@"\b(llm_[a-z_]+?)(?:_bucket|_sum|_count)?\b(?=[\[{(\s)]|$)")]
+    private static partial Regex MetricName();
+}
