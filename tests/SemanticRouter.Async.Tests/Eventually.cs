@@ -3,7 +3,7 @@ namespace SemanticRouter.Async.Tests;
 /// <summary>Polls an asynchronous outcome (queue processing) until it holds or a generous deadline passes.</summary>
 internal static class Eventually
 {
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null, string? what = null)
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan? timeout = null, string? what = null, TimeSpan? every = null)
         where T : class
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
@@ -19,10 +19,10 @@ internal static class Eventually
                 throw new TimeoutException("Timed out waiting for " + (what ?? "the condition"));
             }
 
-            await Task.Delay(100);
+            await Task.Delay(every ?? TimeSpan.FromMilliseconds(100));
         }
     }
 
-    public static Task TrueAsync(Func<Task<bool>> probe, TimeSpan? timeout = null, string? what = null) =>
-        GetAsync(async () => await probe() ? new object() : null, timeout, what);
+    public static Task TrueAsync(Func<Task<bool>> probe, TimeSpan? timeout = null, string? what = null, TimeSpan? every = null) =>
+        GetAsync(async () => await probe() ? new object() : null, timeout, what, every);
 }

@@ -134,11 +134,11 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
             var view = new RatingsView(store, TimeSpan.FromHours(1), NullLogger<RatingsView>.Instance);
             stores.Add(view);
             var handler = new FeedbackIngestHandler(new RatingsAggregator(store, view, NullLogger<RatingsAggregator>.Instance));
-            var options = new QueuePollerOptions { BatchSize = 32, VisibilityTimeout = TimeSpan.FromSeconds(120), MinPollingInterval = TimeSpan.FromMilliseconds(50), MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
+            var options = new QueuePollerOptions { BatchSize = 256, VisibilityTimeout = TimeSpan.FromSeconds(120), MinPollingInterval = TimeSpan.FromMilliseconds(50), MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
             loops.Add(Poller(handler, QueueProvider.ForAccount(account), options).RunAsync(stop.Token));
         }
 
-        await Eventually.TrueAsync(async () => (await stores[0].LoadAsync(CancellationToken.None)).TotalApplied >= messages.Count, TimeSpan.FromMinutes(8), "all feedback to be applied");
+        await Eventually.TrueAsync(async () => (await stores[0].LoadAsync(CancellationToken.None)).TotalApplied >= messages.Count, TimeSpan.FromMinutes(20), "all feedback to be applied", TimeSpan.FromSeconds(2));
         await Eventually.TrueAsync(async () => await feedback.GetApproximateCountAsync() == 0, TimeSpan.FromMinutes(2), "the queue to drain");
         await stop.CancelAsync();
         await Task.WhenAll(loops);

@@ -16,7 +16,7 @@ internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator) : IQue
 
     public string FunctionName => Function;
 
-    public int MaxBatchSize => 32;
+    public int MaxBatchSize => 256;
 
     public async Task<IReadOnlyList<MessageOutcome>> HandleAsync(IReadOnlyList<QueueWorkItem> messages, CancellationToken cancellationToken)
     {

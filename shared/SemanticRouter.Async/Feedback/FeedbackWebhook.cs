@@ -197,7 +197,7 @@ internal sealed partial class FeedbackWebhook(FeedbackTokenAuthenticator auth, I
         return s.Length is > 0 && s.Length <= maxLength ? s : throw RouterException.BadRequest($"{name} must be 1..{maxLength} characters.", name);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback {FeedbackId} accepted for {Model}/{Decision}: {Rating}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Feedback {FeedbackId} accepted for {Model}/{Decision}: {Rating}")]
     private partial void LogAccepted(string feedbackId, string model, string decision, string rating);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feedback could not be queued: {Status} {Code}")]

@@ -18,11 +18,13 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
         for (var attempt = 1; ; attempt++)
         {
             var (document, etag) = await store.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var seen = new HashSet<string>(document.Applied, StringComparer.Ordinal);
+            var applied = document.ReadApplied();
+            var seen = new HashSet<ulong>(applied);
             var added = 0;
             foreach (var m in messages)
             {
-                if (!seen.Add(m.FeedbackId))
+                var hash = RatingsDocument.IdHash(m.FeedbackId);
+                if (!seen.Add(hash))
                 {
                     continue;
                 }
@@ -35,7 +37,7 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
                 }
 
                 pair.Add(m.Rating, m.Category);
-                document.Applied.Add(m.FeedbackId);
+                applied.Add(hash);
                 added++;
             }
 
@@ -45,10 +47,12 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
                 return 0;
             }
 
-            if (document.Applied.Count > dedupeWindow)
+            if (applied.Count > dedupeWindow)
             {
-                document.Applied.RemoveRange(0, document.Applied.Count - dedupeWindow);
+                applied.RemoveRange(0, applied.Count - dedupeWindow);
             }
+
+            document.WriteApplied(applied);
 
             document.TotalApplied += added;
             document.Updated = DateTimeOffset.UtcNow;

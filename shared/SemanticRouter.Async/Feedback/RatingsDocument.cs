@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
 namespace SemanticRouter.Async.Feedback;
 
 /// <summary>
@@ -15,12 +19,42 @@ public sealed class RatingsDocument
     /// <summary>Keyed by <see cref="Key"/>: "decision/model".</summary>
     public Dictionary<string, PairRating> Pairs { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Feedback ids already applied, oldest first.</summary>
-    public List<string> Applied { get; set; } = [];
+    /// <summary>
+    /// Feedback ids already applied, oldest first, as 64-bit hashes (base64 of 8 bytes each): a
+    /// fraction of the size of the ids themselves, which keeps every compare-and-swap round cheap.
+    /// </summary>
+    public string Applied { get; set; } = string.Empty;
 
     public long TotalApplied { get; set; }
 
     public static string Key(string decision, string model) => decision + "/" + model;
+
+    /// <summary>The 64-bit hash under which a feedback id is remembered.</summary>
+    public static ulong IdHash(string feedbackId) =>
+        BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(feedbackId)));
+
+    internal List<ulong> ReadApplied()
+    {
+        var bytes = Convert.FromBase64String(Applied);
+        var list = new List<ulong>(bytes.Length / 8);
+        for (var i = 0; i + 8 <= bytes.Length; i += 8)
+        {
+            list.Add(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(i)));
+        }
+
+        return list;
+    }
+
+    internal void WriteApplied(List<ulong> hashes)
+    {
+        var bytes = new byte[hashes.Count * 8];
+        for (var i = 0; i < hashes.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), hashes[i]);
+        }
+
+        Applied = Convert.ToBase64String(bytes);
+    }
 }
 
 /// <summary>Counts for one (decision, model) pair and its Bayesian success estimate.</summary>

@@ -18,13 +18,13 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
     {
         var queue = await GetQueueAsync(cancellationToken).ConfigureAwait(false);
         var idle = options.MinPollingInterval;
-        var batchSize = Math.Clamp(Math.Min(options.BatchSize, handler.MaxBatchSize), 1, 32);
+        var batchSize = Math.Clamp(Math.Min(options.BatchSize, handler.MaxBatchSize), 1, QueuePollerOptions.MaxBatchSize);
         while (!cancellationToken.IsCancellationRequested)
         {
             IReadOnlyList<QueueMessage> received;
             try
             {
-                received = await queue.ReceiveAsync(batchSize, options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+                received = await ReceiveBatchAsync(queue, batchSize, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -59,6 +59,33 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
                 LogReceiveFailed(handler.QueueName, e.Message);
             }
         }
+    }
+
+    /// <summary>
+    /// Fills a batch with up to 32 messages per service call; larger batches let the feedback
+    /// handler apply more ratings per compare-and-swap round.
+    /// </summary>
+    private async Task<IReadOnlyList<QueueMessage>> ReceiveBatchAsync(IQueueClient queue, int batchSize, CancellationToken cancellationToken)
+    {
+        var first = await queue.ReceiveAsync(Math.Min(batchSize, 32), options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+        if (batchSize <= 32 || first.Count < 32)
+        {
+            return first;
+        }
+
+        var all = new List<QueueMessage>(first);
+        while (all.Count < batchSize)
+        {
+            var want = Math.Min(32, batchSize - all.Count);
+            var more = await queue.ReceiveAsync(want, options.VisibilityTimeout, cancellationToken).ConfigureAwait(false);
+            all.AddRange(more);
+            if (more.Count < want)
+            {
+                break;
+            }
+        }
+
+        return all;
     }
 
     /// <summary>Handles one received batch; exposed so tests can drive a single round.</summary>

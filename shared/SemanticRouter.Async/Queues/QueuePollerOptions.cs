@@ -21,7 +21,10 @@ public sealed record QueuePollerOptions
 
     public TimeSpan MaxPollingInterval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Messages per receive call (capped by the handler's batch size and the service limit of 32).</summary>
+    /// <summary>Largest batch a poller hands to a handler (filled with several receive calls of at most 32).</summary>
+    public const int MaxBatchSize = 256;
+
+    /// <summary>Messages per handler call (capped by the handler's own batch size); above 32 several receives fill it.</summary>
     public int BatchSize { get; init; } = 16;
 
     /// <summary>Concurrent receive loops per queue in this process.</summary>
@@ -37,7 +40,7 @@ public sealed record QueuePollerOptions
             RetryDelay = Seconds(setting("QUEUE_RETRY_DELAY_SECONDS"), 0, 3600) ?? d.RetryDelay,
             MaxDequeueCount = Int(setting("QUEUE_MAX_DEQUEUE_COUNT"), 1, 100) ?? d.MaxDequeueCount,
             MaxPollingInterval = Seconds(setting("QUEUE_MAX_POLLING_INTERVAL_SECONDS"), 0.1, 60) ?? d.MaxPollingInterval,
-            BatchSize = Int(setting("QUEUE_BATCH_SIZE"), 1, 32) ?? d.BatchSize,
+            BatchSize = Int(setting("QUEUE_BATCH_SIZE"), 1, MaxBatchSize) ?? d.BatchSize,
             Workers = Int(setting("QUEUE_WORKERS"), 1, 64) ?? d.Workers,
         };
     }
