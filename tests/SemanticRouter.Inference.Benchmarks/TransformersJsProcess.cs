@@ -17,7 +17,7 @@ internal sealed class TransformersJsProcess : IAsyncDisposable
         this.process = process;
     }
 
-    public static async Task<(TransformersJsProcess Process, ThroughputResult Tokenizer)> StartAsync(string planFile)
+    public static async Task<TransformersJsProcess> StartAsync(string planFile)
     {
         var psi = new ProcessStartInfo("node")
         {
@@ -30,15 +30,21 @@ internal sealed class TransformersJsProcess : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine("tests", "node", "bench-transformers.mjs"));
         psi.ArgumentList.Add(planFile);
         var node = new TransformersJsProcess(Process.Start(psi) ?? throw new InvalidOperationException("could not start node"));
-        var tokenizer = JsonSerializer.Deserialize<ThroughputResult>(await node.ReadLineAsync())!;
-        return (node, tokenizer);
+        var ready = await node.ReadLineAsync();
+        return ready == "ready" ? node : throw new InvalidOperationException("transformers.js benchmark did not start: " + ready);
     }
 
-    public async Task<LatencyResult> TimeCaseAsync(int index)
+    public async Task<LatencyResult> TimeCaseAsync(int index) =>
+        JsonSerializer.Deserialize<LatencyResult>(await RequestAsync(index.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+
+    /// <summary>One timed pass of the tokenizer over the plan's texts.</summary>
+    public async Task<ThroughputResult> TimeTokenizerAsync() => JsonSerializer.Deserialize<ThroughputResult>(await RequestAsync("tokenizer"))!;
+
+    private async Task<string> RequestAsync(string line)
     {
-        await process.StandardInput.WriteLineAsync(index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await process.StandardInput.WriteLineAsync(line);
         await process.StandardInput.FlushAsync();
-        return JsonSerializer.Deserialize<LatencyResult>(await ReadLineAsync())!;
+        return await ReadLineAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -2,8 +2,8 @@
 // the same inputs the .NET side used, in the same run.
 // Usage: node tests/node/bench-transformers.mjs <plan.json>   (the plan is written by the .NET benchmark)
 // plan: {tokenizer, model, texts[], tokenizerRounds, threads, spinning, latency: [{batch, tokens, iterations, inputIds[][]}]}
-// stdout: first line {texts, tokens, seconds} for the tokenizer; then, for each case index read from stdin, one line
-// {batch, tokens, medianMs, meanMs}.
+// stdin lines: "tokenizer" (one timed pass over the texts) or a latency case index; stdout: "ready", then one JSON
+// line per request: {texts, tokens, seconds} or {batch, tokens, medianMs, meanMs}.
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -23,12 +23,12 @@ const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 const tokenizer = await AutoTokenizer.from_pretrained(local(plan.tokenizer));
 // Warm up for a fixed time so the JIT has optimised the code before timing (the .NET side does the same).
 for (const w = nowMs(); nowMs() - w < 1500; ) for (const t of plan.texts.slice(0, 200)) tokenizer.encode(t);
-let tokens = 0;
-const t0 = nowMs();
-for (let r = 0; r < plan.tokenizerRounds; r++) {
+function timeTokenizer() {
+  let tokens = 0;
+  const t0 = nowMs();
   for (const t of plan.texts) tokens += tokenizer.encode(t).length;
+  return { texts: plan.texts.length, tokens, seconds: (nowMs() - t0) / 1000 };
 }
-const tokenizerSeconds = (nowMs() - t0) / 1000;
 
 const model = await AutoModelForSequenceClassification.from_pretrained(local(plan.model), {
   dtype: 'fp32',
@@ -40,8 +40,8 @@ const model = await AutoModelForSequenceClassification.from_pretrained(local(pla
   },
 });
 
-// Latency cases run on request, so the .NET side can alternate with its own runs of the same case and machine
-// load drifts equally over both. stdin lines: a case index; stdout: one JSON line per request.
+// Work runs on request, so the .NET side can alternate with its own runs of the same work and machine load
+// drifts equally over both.
 async function timeCase(c) {
   const flat = c.inputIds.flat();
   const dims = [c.batch, c.tokens];
@@ -61,9 +61,10 @@ async function timeCase(c) {
   return { batch: c.batch, tokens: c.tokens, medianMs: times[times.length >> 1], meanMs: times.reduce((a, b) => a + b, 0) / times.length };
 }
 
-process.stdout.write(JSON.stringify({ texts: plan.texts.length * plan.tokenizerRounds, tokens, seconds: tokenizerSeconds }) + '\n');
+process.stdout.write('ready\n');
 const lines = readline.createInterface({ input: process.stdin });
 for await (const line of lines) {
   if (line.trim() === '') continue;
-  process.stdout.write(JSON.stringify(await timeCase(plan.latency[Number(line)])) + '\n');
+  const result = line === 'tokenizer' ? timeTokenizer() : await timeCase(plan.latency[Number(line)]);
+  process.stdout.write(JSON.stringify(result) + '\n');
 }
