@@ -103,6 +103,8 @@ public sealed partial class RequestTelemetry
             _metrics.Request(model);
         }
 
+        PolicyOutcomes.Record(_metrics, response, context, shortCircuited: answer is null);
+
         if (response.StatusCode >= 400)
         {
             _metrics.Error(model, "http_" + response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
