@@ -126,6 +126,7 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
         // Eight independent "instances": own storage account (connection pool), store, view and poller.
         var accounts = Enumerable.Range(0, Workers).Select(_ => Account()).ToList();
         using var stop = new CancellationTokenSource();
+        var log = new CapturingLogger<QueuePoller>();
         var stores = new List<RatingsView>();
         var loops = new List<Task>();
         foreach (var account in accounts)
@@ -134,11 +135,21 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
             var view = new RatingsView(store, TimeSpan.FromHours(1), NullLogger<RatingsView>.Instance);
             stores.Add(view);
             var handler = new FeedbackIngestHandler(new RatingsAggregator(store, view, NullLogger<RatingsAggregator>.Instance));
-            var options = new QueuePollerOptions { BatchSize = 256, VisibilityTimeout = TimeSpan.FromSeconds(120), MinPollingInterval = TimeSpan.FromMilliseconds(50), MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
-            loops.Add(Poller(handler, QueueProvider.ForAccount(account), options).RunAsync(stop.Token));
+            var options = new QueuePollerOptions { BatchSize = 128, VisibilityTimeout = TimeSpan.FromSeconds(300), MinPollingInterval = TimeSpan.FromMilliseconds(50), MaxPollingInterval = TimeSpan.FromMilliseconds(200) };
+            var queues = QueueProvider.ForAccount(account);
+            loops.Add(new QueuePoller(handler, queues, new PoisonQueue(queues, NullLogger<PoisonQueue>.Instance), options, log).RunAsync(stop.Token));
         }
 
-        await Eventually.TrueAsync(async () => (await stores[0].LoadAsync(CancellationToken.None)).TotalApplied >= messages.Count, TimeSpan.FromMinutes(20), "all feedback to be applied", TimeSpan.FromSeconds(2));
+        try
+        {
+            await Eventually.TrueAsync(async () => (await stores[0].LoadAsync(CancellationToken.None)).TotalApplied >= messages.Count, TimeSpan.FromMinutes(20), "all feedback to be applied", TimeSpan.FromSeconds(2));
+        }
+        catch (TimeoutException e)
+        {
+            var applied = (await stores[0].LoadAsync(CancellationToken.None)).TotalApplied;
+            throw new TimeoutException($"{e.Message}: {applied} applied; worker log: {string.Join(" | ", log.Entries.TakeLast(20))}", e);
+        }
+
         await Eventually.TrueAsync(async () => await feedback.GetApproximateCountAsync() == 0, TimeSpan.FromMinutes(2), "the queue to drain");
         await stop.CancelAsync();
         await Task.WhenAll(loops);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SemanticRouter.Async.Queues;
+using SemanticRouter.Core.Observability;
 
 namespace SemanticRouter.Async.Feedback;
 
@@ -8,7 +9,7 @@ namespace SemanticRouter.Async.Feedback;
 /// ratings in one compare-and-swap write. Malformed messages go to poison; a storage failure
 /// throws so the whole batch is retried (already-applied ids are skipped then).
 /// </summary>
-internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator) : IQueueMessageHandler
+internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator, RouterMetrics? metrics = null) : IQueueMessageHandler
 {
     public const string Function = "FeedbackIngest";
 
@@ -38,6 +39,11 @@ internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator) : IQue
         if (valid.Count > 0)
         {
             await aggregator.ApplyAsync(valid, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var outcome in outcomes)
+        {
+            metrics?.QueueMessageProcessed(QueueName, outcome.Completed ? "processed" : "poisoned");
         }
 
         return outcomes;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Async.Queues;
+using SemanticRouter.Core.Observability;
 
 namespace SemanticRouter.Async.HaluGate;
 
@@ -9,7 +10,7 @@ namespace SemanticRouter.Async.HaluGate;
 /// under its request id. A redelivered message finds the stored result and does nothing; two
 /// instances racing on one message both compute, and the first write wins.
 /// </summary>
-internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor, IAuditStore store, ILogger<HalugateAuditHandler> logger) : IQueueMessageHandler
+internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor, IAuditStore store, ILogger<HalugateAuditHandler> logger, RouterMetrics? metrics = null) : IQueueMessageHandler
 {
     public const string Function = "HalugateAudit";
 
@@ -25,6 +26,7 @@ internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor,
         for (var i = 0; i < messages.Count; i++)
         {
             outcomes[i] = await HandleOneAsync(messages[i], cancellationToken).ConfigureAwait(false);
+            metrics?.QueueMessageProcessed(QueueName, outcomes[i].Completed ? "processed" : "poisoned");
         }
 
         return outcomes;
@@ -51,6 +53,7 @@ internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor,
         }
         else
         {
+            metrics?.AuditCompleted(result.ContextMissing ? "skipped" : result.HallucinationDetected ? "hallucinated" : "grounded");
             LogAudited(message.RequestId, result.HallucinationDetected, result.Spans.Count, message.Model ?? "-", message.Decision ?? "-");
         }
 

@@ -53,10 +53,12 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
             {
                 return;
             }
-            catch (StorageRequestException e)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Settling (delete/poison) failed; the messages reappear and are handled idempotently.
-                LogReceiveFailed(handler.QueueName, e.Message);
+                // Settling (delete/poison) failed, or a bug: the loop must outlive it. The messages
+                // reappear after their visibility timeout and are handled idempotently.
+                LogLoopFailed(handler.QueueName, e.GetType().Name, e.Message);
+                await DelayAsync(options.MinPollingInterval, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -91,7 +93,12 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
     /// <summary>Handles one received batch; exposed so tests can drive a single round.</summary>
     internal async Task ProcessAsync(IQueueClient queue, IReadOnlyList<QueueMessage> received, CancellationToken cancellationToken)
     {
-        var receipts = received.ToDictionary(m => m.MessageId, m => m.PopReceipt, StringComparer.Ordinal);
+        var receipts = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var m in received)
+        {
+            receipts[m.MessageId] = m.PopReceipt;
+        }
+
         var work = new List<QueueMessage>(received.Count);
         foreach (var m in received)
         {
@@ -221,6 +228,9 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handler for queue {Queue} failed on {Count} message(s): {ExceptionType}: {Error}")]
     private partial void LogHandlerFailed(string queue, int count, string exceptionType, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Queue {Queue} loop iteration failed: {ExceptionType}: {Error}")]
+    private partial void LogLoopFailed(string queue, string exceptionType, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} of queue {Queue} was no longer ours: {Code}")]
     private partial void LogUpdateFailed(string queue, string messageId, string code);

@@ -5,8 +5,8 @@ namespace SemanticRouter.Async.Queues;
 
 /// <summary>
 /// Keeps received messages hidden while a slow handler works on them, by extending their
-/// visibility at a third of the timeout. Each update returns a new pop receipt, which replaces the
-/// old one in <paramref name="receipts"/> so the final delete uses the current one.
+/// visibility at half the timeout, all messages of the batch at once. Each update returns a new
+/// pop receipt, which replaces the old one in <c>receipts</c> so the final delete uses the current one.
 /// </summary>
 internal sealed class VisibilityRenewal : IDisposable
 {
@@ -19,7 +19,7 @@ internal sealed class VisibilityRenewal : IDisposable
         var token = _stop.Token;
         _loop = Task.Run(async () =>
         {
-            var period = TimeSpan.FromTicks(Math.Max(visibility.Ticks / 3, TimeSpan.FromMilliseconds(200).Ticks));
+            var period = TimeSpan.FromTicks(Math.Max(visibility.Ticks / 2, TimeSpan.FromMilliseconds(200).Ticks));
             while (!token.IsCancellationRequested)
             {
                 try
@@ -31,21 +31,32 @@ internal sealed class VisibilityRenewal : IDisposable
                     return;
                 }
 
-                foreach (var id in receipts.Keys.ToList())
+                var renewals = receipts.ToList().Select(async pair =>
                 {
                     try
                     {
-                        var receipt = await queue.UpdateVisibilityAsync(id, receipts[id], visibility, token).ConfigureAwait(false);
-                        receipts[id] = receipt.PopReceipt;
+                        var receipt = await queue.UpdateVisibilityAsync(pair.Key, pair.Value, visibility, token).ConfigureAwait(false);
+                        return (pair.Key, (string?)receipt.PopReceipt);
                     }
                     catch (StorageRequestException)
                     {
                         // The message is gone or no longer ours; nothing to renew.
+                        return (pair.Key, null);
                     }
-                    catch (OperationCanceledException)
+                }).ToList();
+                try
+                {
+                    foreach (var (id, receipt) in await Task.WhenAll(renewals).ConfigureAwait(false))
                     {
-                        return;
+                        if (receipt is not null)
+                        {
+                            receipts[id] = receipt;
+                        }
                     }
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }, CancellationToken.None);
