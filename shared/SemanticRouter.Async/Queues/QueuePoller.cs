@@ -145,17 +145,22 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
             throw new InvalidOperationException($"Handler for {handler.QueueName} returned {outcomes.Count} outcomes for {work.Count} messages.");
         }
 
-        // Settle the batch concurrently: deletes dominate the cost of a large batch.
-        var settle = new Task[work.Count];
-        for (var i = 0; i < work.Count; i++)
+        // Settle the batch a few calls at a time: deletes dominate the cost of a large batch, but an
+        // unbounded burst would open a connection per message and swamp the storage endpoint.
+        await Parallel.ForAsync(0, work.Count, new ParallelOptions { MaxDegreeOfParallelism = SettleConcurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
-            settle[i] = outcomes[i].Completed
-                ? DeleteAsync(queue, work[i], receipts, cancellationToken)
-                : PoisonAsync(queue, work[i], receipts, outcomes[i].PoisonReason ?? "rejected by handler", cancellationToken);
-        }
-
-        await Task.WhenAll(settle).ConfigureAwait(false);
+            if (outcomes[i].Completed)
+            {
+                await DeleteAsync(queue, work[i], receipts, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await PoisonAsync(queue, work[i], receipts, outcomes[i].PoisonReason ?? "rejected by handler", ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
     }
+
+    private const int SettleConcurrency = 8;
 
     private async Task FailAsync(IQueueClient queue, QueueMessage m, Dictionary<string, string> receipts, string reason, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ namespace SemanticRouter.Async.Queues;
 
 /// <summary>
 /// Keeps received messages hidden while a slow handler works on them, by extending their
-/// visibility at half the timeout, all messages of the batch at once. Each update returns a new
+/// visibility at half the timeout (eight updates at a time). Each update returns a new
 /// pop receipt, which replaces the old one in <c>receipts</c> so the final delete uses the current one.
 /// </summary>
 internal sealed class VisibilityRenewal : IDisposable
@@ -31,32 +31,33 @@ internal sealed class VisibilityRenewal : IDisposable
                     return;
                 }
 
-                var renewals = receipts.ToList().Select(async pair =>
-                {
-                    try
-                    {
-                        var receipt = await queue.UpdateVisibilityAsync(pair.Key, pair.Value, visibility, token).ConfigureAwait(false);
-                        return (pair.Key, (string?)receipt.PopReceipt);
-                    }
-                    catch (StorageRequestException)
-                    {
-                        // The message is gone or no longer ours; nothing to renew.
-                        return (pair.Key, null);
-                    }
-                }).ToList();
+                var current = receipts.ToList();
+                var renewed = new string?[current.Count];
                 try
                 {
-                    foreach (var (id, receipt) in await Task.WhenAll(renewals).ConfigureAwait(false))
+                    await Parallel.ForAsync(0, current.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = token }, async (i, ct) =>
                     {
-                        if (receipt is not null)
+                        try
                         {
-                            receipts[id] = receipt;
+                            renewed[i] = (await queue.UpdateVisibilityAsync(current[i].Key, current[i].Value, visibility, ct).ConfigureAwait(false)).PopReceipt;
                         }
-                    }
+                        catch (StorageRequestException)
+                        {
+                            // The message is gone or no longer ours; nothing to renew.
+                        }
+                    }).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
+                }
+
+                for (var i = 0; i < current.Count; i++)
+                {
+                    if (renewed[i] is { } receipt)
+                    {
+                        receipts[current[i].Key] = receipt;
+                    }
                 }
             }
         }, CancellationToken.None);
