@@ -109,6 +109,29 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
                 RemoveLocked(previous);
             }
 
+            if (now >= _nextSweepTicks)
+            {
+                SweepExpiredLocked(now);
+            }
+
+            // Make room before inserting, so a fresh entry (no hits yet) is not LFU's first victim.
+            while (_byId.Count >= _options.MaxEntries)
+            {
+                long? victim;
+                lock (_evictionGate)
+                {
+                    victim = _eviction.Victim();
+                }
+
+                if (victim is null || !_byId.TryGetValue(victim.Value, out var evicted))
+                {
+                    break;
+                }
+
+                RemoveLocked(evicted);
+                _evictions++;
+            }
+
             var entry = new MemoryCacheEntry(++_nextId, key, completion, now + ttl.Ticks, embedding is not null);
             _byExact[key.Exact] = entry;
             _byId[entry.Id] = entry;
@@ -126,28 +149,6 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
             lock (_evictionGate)
             {
                 _eviction.Added(entry.Id);
-            }
-
-            if (now >= _nextSweepTicks)
-            {
-                SweepExpiredLocked(now);
-            }
-
-            while (_byId.Count > _options.MaxEntries)
-            {
-                long? victim;
-                lock (_evictionGate)
-                {
-                    victim = _eviction.Victim();
-                }
-
-                if (victim is null || !_byId.TryGetValue(victim.Value, out var evicted))
-                {
-                    break;
-                }
-
-                RemoveLocked(evicted);
-                _evictions++;
             }
         }
         finally

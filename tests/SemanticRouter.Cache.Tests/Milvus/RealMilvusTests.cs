@@ -1,8 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using SemanticRouter.Cache.Embedding;
 using SemanticRouter.Cache.Keys;
 using SemanticRouter.Cache.Milvus;
 using SemanticRouter.Cache.Storage;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SemanticRouter.Cache.Tests.Milvus;
 
