@@ -153,9 +153,9 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
         await Eventually.TrueAsync(async () => await feedback.GetApproximateCountAsync() == 0, TimeSpan.FromMinutes(2), "the queue to drain");
         await stop.CancelAsync();
         await Task.WhenAll(loops);
+        var actual = await stores[0].LoadAsync(CancellationToken.None);
         accounts.ForEach(a => a.Dispose());
 
-        var actual = await stores[0].LoadAsync(CancellationToken.None);
         Assert.Equal(messages.Count, actual.TotalApplied);
         Assert.Equal(Canonical(expected), Canonical(actual));
     }

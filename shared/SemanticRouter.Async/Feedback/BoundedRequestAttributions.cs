@@ -15,7 +15,11 @@ internal sealed class BoundedRequestAttributions(int capacity = 100_000, TimeSpa
     private readonly TimeSpan _maxAge = maxAge ?? TimeSpan.FromHours(24);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public int Count => _entries.Count;
+    // ConcurrentDictionary.Count takes every bucket lock; reading it on each request serialised
+    // the whole request path under concurrency, so the size is tracked here instead.
+    private int _count;
+
+    public int Count => Volatile.Read(ref _count);
 
     public void Record(string requestId, string model, string? decision)
     {
@@ -27,11 +31,15 @@ internal sealed class BoundedRequestAttributions(int capacity = 100_000, TimeSpa
         if (_entries.TryAdd(requestId, new Entry(new RequestAttribution(model, decision), _time.GetUtcNow())))
         {
             _order.Enqueue(requestId);
+            Interlocked.Increment(ref _count);
         }
 
-        while (_entries.Count > capacity && _order.TryDequeue(out var oldest))
+        while (Volatile.Read(ref _count) > capacity && _order.TryDequeue(out var oldest))
         {
-            _entries.TryRemove(oldest, out _);
+            if (_entries.TryRemove(oldest, out _))
+            {
+                Interlocked.Decrement(ref _count);
+            }
         }
     }
 
