@@ -58,15 +58,16 @@ public sealed class ResponseCacheRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// The embedder for <paramref name="name"/>: the registered one with that model name, the
-    /// hashing stand-in for its own name, or (no name) the last registered embedder, falling back to
-    /// the stand-in when none is registered.
+    /// The embedder for <paramref name="name"/>: the registered one with that model name, or the
+    /// hashing stand-in for its own name and when no name is configured. The default similarity
+    /// threshold was tuned and measured for the stand-in (docs/caching.md); a registered model is
+    /// used only when <c>embedding_model</c> names it, with a threshold tuned for it.
     /// </summary>
     public ITextEmbedder Embedder(string? name)
     {
         if (name is null)
         {
-            return _embedders.Count > 0 ? _embedders[^1] : HashingFallback.Instance;
+            return HashingFallback.Instance;
         }
 
         foreach (var e in _embedders)
