@@ -22,7 +22,7 @@ internal static class InferCommand
         command.SetAction(parseResult =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            var lines = ReadInputs(parseResult.GetValue(text), parseResult.GetValue(input), error);
+            var lines = CliInputs.ReadLines(parseResult.GetValue(text), parseResult.GetValue(input), error);
             if (lines is null)
             {
                 return 2;
@@ -64,27 +64,4 @@ internal static class InferCommand
 
     private static object Describe(ClassificationResult r) =>
         new { label = r.Label, score = r.Score, scores = r.Scores.ToDictionary(s => s.Label, s => s.Score) };
-
-    /// <summary>Returns the input lines, or null after printing why the options are unusable.</summary>
-    private static IReadOnlyList<string>? ReadInputs(string? text, FileInfo? input, TextWriter error)
-    {
-        if ((text is null) == (input is null))
-        {
-            error.WriteLine("Give exactly one of --text or --input.");
-            return null;
-        }
-
-        if (text is not null)
-        {
-            return [text];
-        }
-
-        if (!input!.Exists)
-        {
-            error.WriteLine($"{input.FullName}: file not found");
-            return null;
-        }
-
-        return File.ReadAllLines(input.FullName);
-    }
 }

@@ -20,7 +20,7 @@ internal static class TokenizeCommand
         command.SetAction(parseResult =>
         {
             var error = parseResult.InvocationConfiguration.Error;
-            var lines = ReadInputs(parseResult.GetValue(text), parseResult.GetValue(input), error);
+            var lines = CliInputs.ReadLines(parseResult.GetValue(text), parseResult.GetValue(input), error);
             if (lines is null)
             {
                 return 2;
@@ -50,28 +50,5 @@ internal static class TokenizeCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Returns the input lines, or null after printing why the options are unusable.</summary>
-    private static IReadOnlyList<string>? ReadInputs(string? text, FileInfo? input, TextWriter error)
-    {
-        if ((text is null) == (input is null))
-        {
-            error.WriteLine("Give exactly one of --text or --input.");
-            return null;
-        }
-
-        if (text is not null)
-        {
-            return [text];
-        }
-
-        if (!input!.Exists)
-        {
-            error.WriteLine($"{input.FullName}: file not found");
-            return null;
-        }
-
-        return File.ReadAllLines(input.FullName);
     }
 }

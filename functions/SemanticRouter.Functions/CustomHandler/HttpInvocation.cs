@@ -9,7 +9,7 @@ internal sealed record HttpInvocation(string Method, RouterRequest Request)
 {
     public static HttpInvocation? FromPayload(JsonElement payload)
     {
-        if (!TryGet(payload, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
+        if (!HostPayloadJson.TryGet(payload, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
@@ -30,7 +30,7 @@ internal sealed record HttpInvocation(string Method, RouterRequest Request)
                 }
             }
 
-            if (value.ValueKind == JsonValueKind.Object && TryGet(value, "Method", out var method) && method.ValueKind == JsonValueKind.String)
+            if (value.ValueKind == JsonValueKind.Object && HostPayloadJson.TryGet(value, "Method", out var method) && method.ValueKind == JsonValueKind.String)
             {
                 return new HttpInvocation(method.GetString()!, new RouterRequest(Body(value), Headers(value)));
             }
@@ -42,7 +42,7 @@ internal sealed record HttpInvocation(string Method, RouterRequest Request)
     private static Dictionary<string, string> Headers(JsonElement req)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (TryGet(req, "Headers", out var h) && h.ValueKind == JsonValueKind.Object)
+        if (HostPayloadJson.TryGet(req, "Headers", out var h) && h.ValueKind == JsonValueKind.Object)
         {
             foreach (var p in h.EnumerateObject())
             {
@@ -59,7 +59,7 @@ internal sealed record HttpInvocation(string Method, RouterRequest Request)
 
     private static ReadOnlyMemory<byte> Body(JsonElement req)
     {
-        if (!TryGet(req, "Body", out var body))
+        if (!HostPayloadJson.TryGet(req, "Body", out var body))
         {
             return ReadOnlyMemory<byte>.Empty;
         }
@@ -70,20 +70,5 @@ internal sealed record HttpInvocation(string Method, RouterRequest Request)
             JsonValueKind.Null or JsonValueKind.Undefined => ReadOnlyMemory<byte>.Empty,
             _ => Encoding.UTF8.GetBytes(body.GetRawText()),
         };
-    }
-
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        foreach (var p in element.EnumerateObject())
-        {
-            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = p.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 }

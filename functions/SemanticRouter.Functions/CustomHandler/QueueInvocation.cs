@@ -14,12 +14,12 @@ internal static class QueueInvocation
 {
     public static QueueWorkItem? FromPayload(JsonElement payload, string bindingName)
     {
-        if (payload.ValueKind != JsonValueKind.Object || !TryGet(payload, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
+        if (payload.ValueKind != JsonValueKind.Object || !HostPayloadJson.TryGet(payload, "Data", out var data) || data.ValueKind != JsonValueKind.Object)
         {
             return null;
         }
 
-        if (!TryGet(data, bindingName, out var value))
+        if (!HostPayloadJson.TryGet(data, bindingName, out var value))
         {
             // Accept any single binding name, so a renamed binding in function.json still works.
             var properties = data.EnumerateObject().ToList();
@@ -44,14 +44,14 @@ internal static class QueueInvocation
 
         var id = "unknown";
         long dequeueCount = 1;
-        if (TryGet(payload, "Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        if (HostPayloadJson.TryGet(payload, "Metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
         {
-            if (TryGet(metadata, "Id", out var idNode) && idNode.ValueKind == JsonValueKind.String)
+            if (HostPayloadJson.TryGet(metadata, "Id", out var idNode) && idNode.ValueKind == JsonValueKind.String)
             {
                 id = Unquote(idNode.GetString()!);
             }
 
-            if (TryGet(metadata, "DequeueCount", out var countNode))
+            if (HostPayloadJson.TryGet(metadata, "DequeueCount", out var countNode))
             {
                 dequeueCount = countNode.ValueKind switch
                 {
@@ -82,20 +82,5 @@ internal static class QueueInvocation
         }
 
         return value;
-    }
-
-    private static bool TryGet(JsonElement element, string name, out JsonElement value)
-    {
-        foreach (var p in element.EnumerateObject())
-        {
-            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-            {
-                value = p.Value;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 }
