@@ -6,6 +6,7 @@ using SemanticRouter.Async.HaluGate;
 using SemanticRouter.Async.Preference;
 using SemanticRouter.Async.Queues;
 using SemanticRouter.Core.Config;
+using SemanticRouter.Signals.Models;
 using SemanticRouter.Storage.Azure;
 
 namespace SemanticRouter.Async;
@@ -39,6 +40,18 @@ public static class AsyncServiceCollectionExtensions
         }
 
         services.AddSingleton<PoisonQueue>();
+        if (settings.DetectorModel is { } detectorModel)
+        {
+            // A user-supplied ONNX detector from the models folder's manifest replaces the lexical default. It loads
+            // when the host starts (DetectorModelPreload), so a bad HALUGATE_DETECTOR_MODEL stops startup with its name.
+            services.AddSingleton<ISpanDetector>(sp =>
+            {
+                var directory = (sp.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).ResolveModelsDirectory();
+                return OnnxTokenSpanDetector.Load(detectorModel, DetectorModelResolver.Resolve(directory, detectorModel), settings.DetectorThreshold);
+            });
+            services.AddSingleton<IHostedService, DetectorModelPreload>();
+        }
+
         services.AddSingleton(sp => new HallucinationAuditor(sp.GetService<ISpanDetector>() ?? new LexicalGroundingDetector(), settings.MinConfidence));
         services.AddSingleton(sp => new RatingsView(sp.GetRequiredService<IRatingsDocumentStore>(), settings.RatingsRefresh, sp.GetRequiredService<ILogger<RatingsView>>()));
         services.AddSingleton(sp => new RatingsAggregator(sp.GetRequiredService<IRatingsDocumentStore>(), sp.GetRequiredService<RatingsView>(), sp.GetRequiredService<ILogger<RatingsAggregator>>(), settings.DedupeWindow));

@@ -10,6 +10,8 @@ public sealed record AsyncSettings
     public const string DedupeWindowSetting = "FEEDBACK_DEDUPE_WINDOW";
     public const string AttributionCapacitySetting = "FEEDBACK_ATTRIBUTION_CAPACITY";
     public const string MinConfidenceSetting = "HALUGATE_MIN_CONFIDENCE";
+    public const string DetectorModelSetting = "HALUGATE_DETECTOR_MODEL";
+    public const string DetectorThresholdSetting = "HALUGATE_DETECTOR_THRESHOLD";
 
     /// <summary>Run the standalone pollers (default: yes, unless the Functions host runs us and triggers the queues itself).</summary>
     public bool RunPollers { get; init; } = true;
@@ -23,6 +25,12 @@ public sealed record AsyncSettings
     public double MinConfidence { get; init; } = 0.6;
 
     public string? FeedbackToken { get; init; }
+
+    /// <summary>The manifest model used as HaluGate's span detector; null keeps the lexical detector.</summary>
+    public string? DetectorModel { get; init; }
+
+    /// <summary>Hallucinated-class probability at which a detector model flags an answer token.</summary>
+    public double DetectorThreshold { get; init; } = 0.5;
 
     public static AsyncSettings FromSettings(Func<string, string?> setting)
     {
@@ -43,7 +51,24 @@ public sealed record AsyncSettings
             AttributionCapacity = (int)(Number(setting, AttributionCapacitySetting, 0, 10_000_000) ?? d.AttributionCapacity),
             MinConfidence = Number(setting, MinConfidenceSetting, 0, 1) ?? d.MinConfidence,
             FeedbackToken = setting(Feedback.FeedbackTokenAuthenticator.SettingName),
+            DetectorModel = DetectorModelName(setting(DetectorModelSetting)),
+            DetectorThreshold = Number(setting, DetectorThresholdSetting, 0.01, 0.99) ?? d.DetectorThreshold,
         };
+    }
+
+    private static string? DetectorModelName(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        var name = raw.Trim();
+        // The manifest's model-name rule: 1-64 of [a-z0-9._-], starting with a letter or digit.
+        var valid = name.Length <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
+        return valid
+            ? name
+            : throw new InvalidOperationException($"{DetectorModelSetting} must name a model of models/manifest.json (1-64 of a-z, 0-9, '.', '_', '-'), not '{(name.Length > 64 ? name[..64] + "..." : name)}'.");
     }
 
     private static double? Number(Func<string, string?> setting, string name, double min, double max)

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Functions.Hosting;
 using SemanticRouter.Testing;
 
@@ -24,7 +25,7 @@ internal sealed class RouterUnderTest : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RouterUnderTest> StartAsync(string yaml, AzuriteServer? azurite, IReadOnlyDictionary<string, string>? extra = null)
+    public static async Task<RouterUnderTest> StartAsync(string yaml, AzuriteServer? azurite, IReadOnlyDictionary<string, string>? extra = null, Action<IServiceCollection>? configure = null)
     {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -47,8 +48,17 @@ internal sealed class RouterUnderTest : IAsyncDisposable
             ConfigYaml = yaml,
             Urls = "http://127.0.0.1:0",
             Environment = name => settings.TryGetValue(name, out var v) ? v : null,
-        });
-        await app.StartAsync();
+        }, configure);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new RouterUnderTest(app);
     }
 
