@@ -13,22 +13,22 @@ namespace SemanticRouter.Cache.Benchmarks;
 /// </summary>
 internal static class IndexBenchmark
 {
-    private const int Dimension = 384;
+    internal const int Dimension = 384;
 
-    private const int Latent = 32;
+    internal const int Latent = 32;
 
-    public static void Run(int[] sizes, string data, int efConstruction, int graphMax)
+    public static void Run(int[] sizes, string data, int efConstruction, int graphMax, int threads)
     {
-        Console.WriteLine($"# index benchmark: {Dimension}-d {data} unit vectors, HNSW M 16 efConstruction {efConstruction} ef 64, {Environment.ProcessorCount} cores, single-threaded");
-        Console.WriteLine("| entries | brute force p50 / p99 (ms) | HNSW p50 / p99 (ms) | speed-up (p50) | recall@1 (cos 0.9) | recall@1 (cos 0.8) | HNSW build (s) |");
+        Console.WriteLine($"# index benchmark: {Dimension}-d {data} unit vectors, HNSW M 16 efConstruction {efConstruction} ef 64, {Environment.ProcessorCount} cores, build on {threads} thread(s), queries single-threaded");
+        Console.WriteLine("| entries | brute force p50 / p99 (ms) | HNSW p50 / p99 (ms) | speed-up (p50) | recall@1 (cos 0.9) | recall@1 (cos 0.8) | HNSW build wall / CPU (s) |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (var n in sizes)
         {
-            RunOne(n, data == "random", efConstruction, n <= graphMax);
+            RunOne(n, data == "random", efConstruction, n <= graphMax, threads);
         }
     }
 
-    private static void RunOne(int n, bool uniform, int efConstruction, bool withGraph)
+    private static void RunOne(int n, bool uniform, int efConstruction, bool withGraph, int threads)
     {
         var random = new Random(n);
         var projection = new float[Latent][];
@@ -45,18 +45,17 @@ internal static class IndexBenchmark
             exact.Add(i, vectors[i]);
         }
 
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         HnswIndex? graph = null;
         if (withGraph)
         {
             graph = new HnswIndex(Dimension, new HnswParameters(EfConstruction: efConstruction), n);
-            for (var i = 0; i < n; i++)
-            {
-                graph.Add(i, vectors[i]);
-            }
+            graph.AddRange(vectors.Select((v, i) => ((long)i, v)).ToList(), threads);
         }
 
         var build = clock.Elapsed.TotalSeconds;
+        var buildCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
         var queries = n >= 1_000_000 ? 200 : 1000;
         var near = Queries(random, vectors, queries, cosine: 0.9);
         var far = Queries(random, vectors, queries, cosine: 0.8);
@@ -96,10 +95,10 @@ internal static class IndexBenchmark
         }
 
         var speedUp = Stats.Percentile(bruteMs, 50) / Stats.Percentile(graphMs, 50);
-        Console.WriteLine($"| {n:N0} | {Stats.Percentile(bruteMs, 50):0.000} / {Stats.Percentile(bruteMs, 99):0.000} | {Stats.Percentile(graphMs, 50):0.000} / {Stats.Percentile(graphMs, 99):0.000} | {speedUp:0.0}x | {hits9 / (double)queries:0.000} | {hits8 / (double)queries:0.000} | {build:0.0} |");
+        Console.WriteLine($"| {n:N0} | {Stats.Percentile(bruteMs, 50):0.000} / {Stats.Percentile(bruteMs, 99):0.000} | {Stats.Percentile(graphMs, 50):0.000} / {Stats.Percentile(graphMs, 99):0.000} | {speedUp:0.0}x | {hits9 / (double)queries:0.000} | {hits8 / (double)queries:0.000} | {build:0.0} / {buildCpu:0.0} |");
     }
 
-    private static float[][] Queries(Random random, float[][] vectors, int count, double cosine)
+    internal static float[][] Queries(Random random, float[][] vectors, int count, double cosine)
     {
         // q = v + sigma * g with g ~ N(0, I/d): cos(v, q) ≈ 1 / sqrt(1 + sigma²).
         var sigma = Math.Sqrt(1 / (cosine * cosine) - 1);
@@ -120,7 +119,7 @@ internal static class IndexBenchmark
         return queries;
     }
 
-    private static float[] EmbeddingLike(Random random, float[][] projection)
+    internal static float[] EmbeddingLike(Random random, float[][] projection)
     {
         var v = new float[Dimension];
         for (var j = 0; j < Latent; j++)
@@ -137,7 +136,7 @@ internal static class IndexBenchmark
         return v;
     }
 
-    private static float[] Unit(Random random)
+    internal static float[] Unit(Random random)
     {
         var v = new float[Dimension];
         for (var k = 0; k < Dimension; k++)

@@ -1,9 +1,12 @@
 using SemanticRouter.Cache.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Cache.Benchmarks -- [e2e|index|threshold|all]
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Cache.Benchmarks -- [e2e|index|build|threshold|all]
 //        [--sizes 10000,100000,1000000] [--data embedding|random] [--efc 64] [--graph-max N (skip HNSW above N entries)]
+//        [--threads N (HNSW build threads; default: all cores)] [--build-size 50000 (build mode)]
 var mode = args.Length > 0 ? args[0] : "all";
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+var threads = int.Parse(Option("--threads", Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)), System.Globalization.CultureInfo.InvariantCulture);
+var efc = int.Parse(Option("--efc", "64"), System.Globalization.CultureInfo.InvariantCulture);
 var sizes = args.SkipWhile(a => a != "--sizes").Skip(1).FirstOrDefault()?.Split(',').Select(int.Parse).ToArray() ?? [10_000, 100_000, 1_000_000];
 if (mode is "threshold" or "all")
 {
@@ -17,5 +20,10 @@ if (mode is "e2e" or "all")
 
 if (mode is "index" or "all")
 {
-    IndexBenchmark.Run(sizes, Option("--data", "embedding"), int.Parse(Option("--efc", "64"), System.Globalization.CultureInfo.InvariantCulture), int.Parse(Option("--graph-max", "100000000"), System.Globalization.CultureInfo.InvariantCulture));
+    IndexBenchmark.Run(sizes, Option("--data", "embedding"), efc, int.Parse(Option("--graph-max", "100000000"), System.Globalization.CultureInfo.InvariantCulture), threads);
+}
+
+if (mode is "build")
+{
+    BuildBenchmark.Run(int.Parse(Option("--build-size", "50000"), System.Globalization.CultureInfo.InvariantCulture), efc, Math.Max(2, threads));
 }

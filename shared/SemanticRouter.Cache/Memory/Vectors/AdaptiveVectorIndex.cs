@@ -62,12 +62,9 @@ internal sealed class AdaptiveVectorIndex(int dimension, int annMinEntries, Hnsw
 
     private void Rebuild()
     {
+        // The caller holds the store's writer lock for this one-time pause; every core shortens it.
         var graph = new HnswIndex(dimension, hnsw, _exact.Count * 2);
-        foreach (var (id, vector) in _exact.Entries())
-        {
-            graph.Add(id, vector);
-        }
-
+        graph.AddRange(_exact.Entries().ToList(), Environment.ProcessorCount);
         _graph = graph;
     }
 }
