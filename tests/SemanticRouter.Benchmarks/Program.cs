@@ -6,11 +6,14 @@ using SemanticRouter.Testing;
 
 // Gateway overhead: keyword routing to a loopback backend vs calling that backend directly, in the
 // same run, alternating direct and routed rounds so machine noise hits both sides alike.
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds]
+// A minimal proxy (Kestrel + one upstream call, no parsing) runs in the same rounds as the floor any
+// proxy pays for the second loopback hop.
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 
 await using var backend = await LoopbackBackend.StartAsync("bench");
+backend.RecordRequests = false;
 var config = $$$"""
     version: v1
     providers:
@@ -48,16 +51,27 @@ await using var router = RouterApplication.Build(new RouterHostOptions { ConfigY
 await router.StartAsync();
 var routerUrl = new Uri(RouterApplication.BoundAddress(router), "/v1/chat/completions");
 var directUrl = new Uri(backend.BaseUrl + "/chat/completions");
+await using var proxy = await MinimalProxy.StartAsync(directUrl);
 const string RoutedBody = """{"model":"MoM","messages":[{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 const string DirectBody = """{"model":"big-model","messages":[{"role":"system","content":"You are a math expert."},{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 
 var results = new List<LoadResult>();
+if (args.Length > 2 && args[2] == "profile")
+{
+    // For a profiler: warm up, then only the routed path at 64 connections (perf record -D <ms> ...).
+    await LoadRun.RunAsync("warm-up", routerUrl, RoutedBody, 64, TimeSpan.FromSeconds(10), TimeSpan.Zero);
+    var only = await LoadRun.RunAsync("router", routerUrl, RoutedBody, 64, TimeSpan.FromSeconds(seconds), TimeSpan.Zero);
+    Console.WriteLine(FormattableString.Invariant($"router only, 64 connections: {only.Throughput:F0} req/s"));
+    return 0;
+}
+
 foreach (var concurrency in new[] { 1, 64 })
 {
     for (var round = 0; round < rounds; round++)
     {
         var warm = TimeSpan.FromSeconds(round == 0 ? 2 : 0.5);
         results.Add(await LoadRun.RunAsync("direct", directUrl, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
+        results.Add(await LoadRun.RunAsync("minimal proxy", proxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("router", routerUrl, RoutedBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
     }
 }
@@ -83,9 +97,13 @@ var d1 = Avg(1, "direct");
 var r1 = Avg(1, "router");
 var d64 = Avg(64, "direct");
 var r64 = Avg(64, "router");
+var p1 = Avg(1, "minimal proxy");
+var p64 = Avg(64, "minimal proxy");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Added latency at concurrency 1: p50 +{r1.P50Ms - d1.P50Ms:F3} ms (ratio {r1.P50Ms / d1.P50Ms:F2}), p99 +{r1.P99Ms - d1.P99Ms:F3} ms (ratio {r1.P99Ms / d1.P99Ms:F2})");
 report.AppendLine(CultureInfo.InvariantCulture, $"Throughput at concurrency 64: router/direct = {r64.Throughput / d64.Throughput:F2} ({r64.Throughput:F0} vs {d64.Throughput:F0} req/s); p50 ratio {r64.P50Ms / d64.P50Ms:F2}");
+report.AppendLine(CultureInfo.InvariantCulture, $"Minimal proxy (Kestrel + one pooled upstream call, no parsing) in the same run: added p50 +{p1.P50Ms - d1.P50Ms:F3} ms at concurrency 1; throughput/direct at 64 = {p64.Throughput / d64.Throughput:F2}");
+report.AppendLine(CultureInfo.InvariantCulture, $"Router vs minimal proxy at 64: {r64.Throughput / p64.Throughput:F2} of its throughput; the router's own work adds p50 +{r1.P50Ms - p1.P50Ms:F3} ms at concurrency 1");
 Console.WriteLine(report.ToString());
 await router.StopAsync();
 return 0;

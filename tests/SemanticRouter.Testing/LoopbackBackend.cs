@@ -51,6 +51,9 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>False keeps <see cref="Requests"/> empty, so a long benchmark does not grow the heap.</summary>
+    public bool RecordRequests { get; set; } = true;
+
     public int RequestCount => Requests.Count;
 
     /// <summary>Requests whose caller went away before the backend finished (the router cancelled upstream).</summary>
@@ -101,8 +104,12 @@ public sealed class LoopbackBackend : IAsyncDisposable
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var bodyText = await reader.ReadToEndAsync();
-        var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
-        Requests.Enqueue(new ReceivedRequest(http.Request.Path + http.Request.QueryString, headers, bodyText));
+        if (RecordRequests)
+        {
+            var headers = http.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            Requests.Enqueue(new ReceivedRequest(http.Request.Path + http.Request.QueryString, headers, bodyText));
+        }
+
         JsonObject? body = null;
         try
         {
@@ -167,7 +174,7 @@ public sealed class LoopbackBackend : IAsyncDisposable
         }
 
         http.Response.ContentType = "application/json";
-        await http.Response.WriteAsync(new JsonObject
+        var json = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["id"] = "chatcmpl-" + Name,
             ["object"] = "chat.completion",
@@ -181,6 +188,10 @@ public sealed class LoopbackBackend : IAsyncDisposable
             }),
             ["usage"] = new JsonObject { ["prompt_tokens"] = 5, ["completion_tokens"] = 3, ["total_tokens"] = 8 },
         }.ToJsonString());
+
+        // With a Content-Length, as OpenAI-compatible servers answer non-streaming requests.
+        http.Response.ContentLength = json.Length;
+        await http.Response.Body.WriteAsync(json);
     }
 
     private static string Chunk(string model, string? content, string? finish, string? role = null)

@@ -10,13 +10,17 @@ namespace SemanticRouter.Core.Signals;
 /// </summary>
 public sealed class SignalContext(ChatRequest request, IReadOnlyDictionary<string, string> headers)
 {
-    private readonly ConcurrentDictionary<string, object> _features = new(StringComparer.Ordinal);
+    // Created on first use: keyword-only routing never needs it, and it is not cheap to allocate.
+    private ConcurrentDictionary<string, object>? _features;
 
     public ChatRequest Request { get; } = request;
 
     /// <summary>Trusted request headers (lower-case names).</summary>
     public IReadOnlyDictionary<string, string> Headers { get; } = headers;
 
+    private ConcurrentDictionary<string, object> Features =>
+        Volatile.Read(ref _features) ?? Interlocked.CompareExchange(ref _features, new(StringComparer.Ordinal), null) ?? _features;
+
     public Task<T> GetOrAddFeature<T>(string key, Func<Task<T>> factory) =>
-        ((Lazy<Task<T>>)_features.GetOrAdd(key, static (_, f) => new Lazy<Task<T>>(f), factory)).Value;
+        ((Lazy<Task<T>>)Features.GetOrAdd(key, static (_, f) => new Lazy<Task<T>>(f), factory)).Value;
 }

@@ -60,7 +60,12 @@ public static class UpstreamRelay
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        using var buffer = new MemoryStream(content.Headers.ContentLength is > 0 and < MaxBufferedBody ? (int)content.Headers.ContentLength.Value : 4096);
+        if (content.Headers.ContentLength is > 0 and < MaxBufferedBody and var length)
+        {
+            return await ReadExactlyAsync(stream, (int)length, cts, idleTimeout).ConfigureAwait(false);
+        }
+
+        using var buffer = new MemoryStream(4096);
         var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
@@ -85,6 +90,26 @@ public static class UpstreamRelay
         {
             ArrayPool<byte>.Shared.Return(chunk);
         }
+    }
+
+    /// <summary>A body of known length goes straight into its final array (no pooled chunk, no copy).</summary>
+    private static async Task<byte[]> ReadExactlyAsync(Stream stream, int length, CancellationTokenSource cts, TimeSpan idleTimeout)
+    {
+        var body = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            cts.CancelAfter(idleTimeout);
+            var n = await stream.ReadAsync(body.AsMemory(read), cts.Token).ConfigureAwait(false);
+            if (n == 0)
+            {
+                throw new IOException("upstream body ended before its Content-Length");
+            }
+
+            read += n;
+        }
+
+        return body;
     }
 
     private static async Task CopyRawAsync(UpstreamResponse upstream, Stream client, TimeSpan idleTimeout, CancellationToken cancellationToken)
