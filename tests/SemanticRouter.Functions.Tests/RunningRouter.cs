@@ -1,5 +1,6 @@
 using System.ClientModel;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
 using SemanticRouter.Functions.Hosting;
@@ -27,9 +28,9 @@ internal sealed class RunningRouter : IAsyncDisposable
     public static async Task<RunningRouter> StartAsync(string yaml) =>
         await StartAsync(new RouterHostOptions { ConfigYaml = yaml, Urls = "http://127.0.0.1:0" });
 
-    public static async Task<RunningRouter> StartAsync(RouterHostOptions options)
+    public static async Task<RunningRouter> StartAsync(RouterHostOptions options, Action<IServiceCollection>? configure = null)
     {
-        var app = RouterApplication.Build(options with { Urls = "http://127.0.0.1:0" });
+        var app = RouterApplication.Build(options with { Urls = "http://127.0.0.1:0" }, configure);
         await app.StartAsync();
         return new RunningRouter(app);
     }

@@ -40,6 +40,22 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// Drops and disposes every model loaded from <paramref name="folder"/> (after a refreshed version replaced it).
+    /// The caller must make sure no inference on them is still running.
+    /// </summary>
+    public void Release(string folder)
+    {
+        var full = Path.GetFullPath(folder);
+        foreach (var key in models.Keys.Where(k => k.Folder == full).ToArray())
+        {
+            if (models.TryRemove(key, out var lazy) && lazy.IsValueCreated)
+            {
+                lazy.Value.Dispose();
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var lazy in models.Values)

@@ -8,23 +8,26 @@ namespace SemanticRouter.Signals.Embedding;
 /// </summary>
 public sealed class LearnedTextEmbedder(LearnedModels models) : Core.Embeddings.ITextEmbedder
 {
-    /// <summary>The model folder name plus a hash of its ONNX file, so caches built with other weights are not compared.</summary>
-    public string ModelName => _name.Value;
-
-    public int Dimension => models.SentenceEmbedder.Dimension;
-
-    private readonly Lazy<string> _name = new(() =>
+    private readonly PerFolder<string> _names = new(folder =>
     {
-        var folder = models.PathOf(LearnedModel.SentenceEmbedder);
         var onnx = new[] { Path.Combine(folder, "model.onnx"), Path.Combine(folder, "onnx", "model.onnx") }.FirstOrDefault(File.Exists);
+        var name = models.NameOf(LearnedModel.SentenceEmbedder);
         if (onnx is null)
         {
-            return Path.GetFileName(folder);
+            return name;
         }
 
         using var stream = File.OpenRead(onnx);
-        return Path.GetFileName(folder) + "@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))[..12];
+        return name + "@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))[..12];
     });
+
+    /// <summary>
+    /// The model name plus a hash of its ONNX file, so caches built with other weights (or an earlier version
+    /// the model store has since replaced) are not compared.
+    /// </summary>
+    public string ModelName => _names.For(models.PathOf(LearnedModel.SentenceEmbedder));
+
+    public int Dimension => models.SentenceEmbedder.Dimension;
 
     public async ValueTask<float[]> EmbedAsync(string text, CancellationToken cancellationToken) =>
         await models.SentenceEmbedder.EmbedAsync(text, cancellationToken).ConfigureAwait(false);
