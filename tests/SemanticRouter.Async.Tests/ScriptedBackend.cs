@@ -19,7 +19,13 @@ internal sealed class ScriptedBackend : IAsyncDisposable
 
     public volatile string Answer = "OK";
 
+    /// <summary>For <c>stream: true</c>: after this many content chunks the connection is cut without <c>[DONE]</c>.</summary>
+    public volatile int AbortStreamAfterChunks = -1;
+
     public ConcurrentQueue<JsonObject> Requests { get; } = new();
+
+    /// <summary>The <c>x-request-id</c> the router sent with each request, in order.</summary>
+    public ConcurrentQueue<string> RequestIds { get; } = new();
 
     public Uri BaseUrl => new(_app.Urls.First() + "/v1");
 
@@ -34,7 +40,14 @@ internal sealed class ScriptedBackend : IAsyncDisposable
         {
             var body = (JsonObject)(await JsonNode.ParseAsync(http.Request.Body))!;
             backend.Requests.Enqueue(body);
+            backend.RequestIds.Enqueue(http.Request.Headers["x-request-id"].ToString());
             var model = body["model"]?.GetValue<string>() ?? "unknown";
+            if (body["stream"]?.GetValue<bool>() == true)
+            {
+                await backend.StreamAsync(http, model);
+                return;
+            }
+
             var answer = new JsonObject
             {
                 ["id"] = "chatcmpl-" + Guid.NewGuid().ToString("N"),
@@ -54,6 +67,46 @@ internal sealed class ScriptedBackend : IAsyncDisposable
         });
         await app.StartAsync();
         return backend;
+    }
+
+    /// <summary>OpenAI chunk format: a role chunk, the answer in word-sized content chunks, a finish chunk, then <c>[DONE]</c>.</summary>
+    private async Task StreamAsync(HttpContext http, string model)
+    {
+        http.Response.ContentType = "text/event-stream";
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        async Task SendAsync(JsonObject delta, string? finish)
+        {
+            var chunk = new JsonObject
+            {
+                ["id"] = id,
+                ["object"] = "chat.completion.chunk",
+                ["created"] = created,
+                ["model"] = model,
+                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
+            };
+            await http.Response.WriteAsync("data: " + chunk.ToJsonString() + "\n\n");
+            await http.Response.Body.FlushAsync();
+        }
+
+        await SendAsync(new JsonObject { ["role"] = "assistant", ["content"] = string.Empty }, null);
+        var pieces = System.Text.RegularExpressions.Regex.Split(Answer, @"(?<= )");
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            if (i == AbortStreamAfterChunks)
+            {
+                // Let the router commit the stream to its client first, so this is a mid-stream failure, not a failed call.
+                await Task.Delay(300);
+                http.Abort();
+                return;
+            }
+
+            await SendAsync(new JsonObject { ["content"] = pieces[i] }, null);
+        }
+
+        await SendAsync(new JsonObject(), "stop");
+        await http.Response.WriteAsync("data: [DONE]\n\n");
     }
 
     public async ValueTask DisposeAsync()
