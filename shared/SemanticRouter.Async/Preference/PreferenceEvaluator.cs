@@ -9,12 +9,14 @@ internal sealed class PreferenceEvaluator : ISignalEvaluator
     private const int MaxQueryChars = 4000;
     private readonly PreferenceRule[] _rules;
     private readonly ITextEmbedder? _embedder;
+    private readonly Func<bool> _embedderReady;
     private readonly Lazy<Task<float[][][]>>? _exampleVectors;
 
-    public PreferenceEvaluator(PreferenceRule[] rules, ITextEmbedder? embedder)
+    public PreferenceEvaluator(PreferenceRule[] rules, ITextEmbedder? embedder, Func<bool>? embedderReady = null)
     {
         _rules = rules;
         _embedder = embedder;
+        _embedderReady = embedderReady ?? (() => embedder is not null);
         if (embedder is not null)
         {
             // Example embeddings are computed once per snapshot, on first use.
@@ -33,7 +35,7 @@ internal sealed class PreferenceEvaluator : ISignalEvaluator
         }
 
         var results = new SignalMatch[_rules.Length];
-        if (_embedder is not null)
+        if (_embedder is not null && _embedderReady())
         {
             var query = await context.GetOrAddFeature("preference.embedding:" + _embedder.ModelName, () => _embedder.EmbedAsync(text, cancellationToken).AsTask()).ConfigureAwait(false);
             var examples = await _exampleVectors!.Value.ConfigureAwait(false);
