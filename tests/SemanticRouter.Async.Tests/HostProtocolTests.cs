@@ -111,6 +111,61 @@ public sealed class HostProtocolTests(AzuriteServer azurite) : AzuriteTest(azuri
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Audit_result_is_served_to_the_HTTP_invocation_payload_with_the_id_from_its_Params()
+    {
+        await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(new Uri("http://127.0.0.1:9/v1")), Azurite, NoPollers);
+        var requestId = "req-get-" + Guid.NewGuid().ToString("N");
+        using (var audited = await InvokeAsync(router, "HalugateAudit", JsonValue.Create(JsonSerializer.Serialize(AuditMessageJson(requestId)))!, dequeueCount: "1"))
+        {
+            Assert.Equal(HttpStatusCode.OK, audited.StatusCode);
+        }
+
+        // Reference §1.6: a non-forwarded HTTP trigger arrives at POST /<FunctionName> as Data.req, route parameters in Params.
+        var found = await HttpInvocationAsync(router, "Audit", $"/api/v1/audits/{requestId}", new JsonObject { ["id"] = requestId });
+        Assert.Equal(200, found["statusCode"]!.GetValue<int>());
+        var result = JsonNode.Parse(found["body"]!.GetValue<string>())!;
+        Assert.Equal(requestId, result["request_id"]!.GetValue<string>());
+        Assert.Equal("the answer says 324 m; the context says 330 m", Assert.Single(result["spans"]!.AsArray())!["explanation"]!.GetValue<string>());
+
+        var missing = await HttpInvocationAsync(router, "Audit", "/api/v1/audits/req-never", new JsonObject { ["id"] = "req-never" });
+        Assert.Equal(404, missing["statusCode"]!.GetValue<int>());
+
+        var noParams = await HttpInvocationAsync(router, "Audit", $"/api/v1/audits/{requestId}", new JsonObject());
+        Assert.Equal(400, noParams["statusCode"]!.GetValue<int>());
+
+        var badId = await HttpInvocationAsync(router, "Audit", "/api/v1/audits/x", new JsonObject { ["id"] = "../ratings" });
+        Assert.Equal(400, badId["statusCode"]!.GetValue<int>());
+    }
+
+    /// <summary>POSTs an HTTP-trigger invocation shaped like the host's (Data.req with Url, Method, Query, Headers, Params, Identities, Body) and returns Outputs.res.</summary>
+    private static async Task<JsonNode> HttpInvocationAsync(RouterUnderTest router, string function, string path, JsonObject routeParams)
+    {
+        var payload = new JsonObject
+        {
+            ["Data"] = new JsonObject
+            {
+                ["req"] = new JsonObject
+                {
+                    ["Url"] = "https://myapp.azurewebsites.net" + path,
+                    ["Method"] = "GET",
+                    ["Query"] = new JsonObject(),
+                    ["Headers"] = new JsonObject { ["Accept"] = new JsonArray("application/json"), ["User-Agent"] = new JsonArray("curl/8.5.0") },
+                    ["Params"] = routeParams,
+                    ["Identities"] = new JsonArray(),
+                    ["Body"] = string.Empty,
+                },
+            },
+            ["Metadata"] = new JsonObject(),
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function) { Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Azure-Functions-HostVersion", "4.1040.300.0");
+        using var response = await router.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["Outputs"]!["res"]!;
+    }
+
     internal static string AuditMessageJson(string requestId) => JsonSerializer.Serialize(new JsonObject
     {
         ["version"] = 1,

@@ -39,6 +39,13 @@ internal static class InvocationEndpoint
                     return;
                 }
 
+                // Functions read route parameters from the route values whether the host proxied the original
+                // request or sent this payload to /{FunctionName}, whose own route has none.
+                foreach (var (name, value) in invocation.Params)
+                {
+                    http.Request.RouteValues.TryAdd(name, value);
+                }
+
                 RouterResponse response;
                 if (!f.Methods.Contains(invocation.Method, StringComparer.OrdinalIgnoreCase))
                 {

@@ -7,8 +7,9 @@ namespace SemanticRouter.Functions.Endpoints;
 
 /// <summary>
 /// <c>GET /api/v1/audits/{id}</c>: the HaluGate audit result of one request id (404 until the
-/// audit has run). The id comes from the route, so this endpoint needs the standalone server or
-/// HTTP proxying under the Functions host (host.json enables it).
+/// audit has run). The id is a route value: from the path when the request arrives directly (standalone
+/// server, or proxied by the Functions host), and from <c>Data.req.Params.id</c> when the host sends the
+/// invocation payload to <c>POST /Audit</c> (InvocationEndpoint copies Params into the route values).
 /// </summary>
 internal sealed class AuditFunction(IAuditStore store, IHttpContextAccessor http) : IRouterFunction
 {
