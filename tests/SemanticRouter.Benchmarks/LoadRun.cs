@@ -5,9 +5,16 @@ using System.Text;
 namespace SemanticRouter.Benchmarks;
 
 /// <summary>Closed-loop load: N workers send requests back to back for a fixed time; latencies recorded.</summary>
-internal sealed record LoadResult(string Name, int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms)
+/// <param name="CpuSeconds">CPU time of the whole process (client, router and backend) during the measured window.</param>
+internal sealed record LoadResult(string Name, int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms, double CpuSeconds)
 {
     public double Throughput => Requests / Seconds;
+
+    /// <summary>
+    /// CPU microseconds per request for client + proxy + backend together. Unlike throughput it barely moves
+    /// when other processes compete for the cores, so differences between paths are the clearest cost signal.
+    /// </summary>
+    public double CpuMicrosPerRequest => CpuSeconds * 1e6 / Math.Max(1, Requests);
 }
 
 internal static class LoadRun
@@ -19,11 +26,13 @@ internal static class LoadRun
         var payload = Encoding.UTF8.GetBytes(body);
         await WorkersAsync(client, url, payload, concurrency, warmup, null);
         var latencies = new List<double>[concurrency];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var errors = await WorkersAsync(client, url, payload, concurrency, duration, latencies);
         watch.Stop();
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, concurrency, all.Length, errors, watch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99));
+        return new LoadResult(name, concurrency, all.Length, errors, watch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), cpuSeconds);
     }
 
     private static async Task<int> WorkersAsync(HttpClient client, Uri url, byte[] payload, int concurrency, TimeSpan duration, List<double>[]? latencies)
