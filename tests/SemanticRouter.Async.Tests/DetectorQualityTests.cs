@@ -15,7 +15,12 @@ namespace SemanticRouter.Async.Tests;
 /// </summary>
 public sealed partial class DetectorQualityTests(ITestOutputHelper output)
 {
-    private static readonly HallucinationAuditor Auditor = new(new LexicalGroundingDetector());
+    /// <summary>Set to an exported detector's folder to measure it on the same cases instead of the lexical default.</summary>
+    private const string DetectorFolderVariable = "HALUGATE_EVAL_DETECTOR_FOLDER";
+
+    private static readonly HallucinationAuditor Auditor = new(Environment.GetEnvironmentVariable(DetectorFolderVariable) is { Length: > 0 } folder
+        ? OnnxTokenSpanDetector.Load(Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), folder, threshold: 0.5)
+        : new LexicalGroundingDetector());
 
     [GeneratedRegex(@"(?<=[.!?])\s+")]
     private static partial Regex SentenceSplit();
