@@ -8,6 +8,7 @@ using SemanticRouter.Async.Queues;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Signals.Models;
 using SemanticRouter.Storage.Azure;
+using SemanticRouter.Storage.ModelStore;
 
 namespace SemanticRouter.Async;
 
@@ -42,13 +43,15 @@ public static class AsyncServiceCollectionExtensions
         services.AddSingleton<PoisonQueue>();
         if (settings.DetectorModel is { } detectorModel)
         {
-            // A user-supplied ONNX detector from the models folder's manifest replaces the lexical default. It loads
-            // when the host starts (DetectorModelPreload), so a bad HALUGATE_DETECTOR_MODEL stops startup with its name.
-            services.AddSingleton<ISpanDetector>(sp =>
-            {
-                var directory = (sp.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).ResolveModelsDirectory();
-                return OnnxTokenSpanDetector.Load(detectorModel, DetectorModelResolver.Resolve(directory, detectorModel), settings.DetectorThreshold);
-            });
+            // A user-supplied ONNX detector from the model manifest (Blob model store, or the local models folder)
+            // replaces the lexical default. It loads when the host starts (DetectorModelPreload), so a bad
+            // HALUGATE_DETECTOR_MODEL stops startup with its name.
+            services.AddSingleton(sp => new ConfiguredSpanDetector(
+                detectorModel,
+                settings.DetectorThreshold,
+                sp.GetService<IModelStore>(),
+                () => (sp.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).ResolveModelsDirectory()));
+            services.AddSingleton<ISpanDetector>(sp => sp.GetRequiredService<ConfiguredSpanDetector>());
             services.AddSingleton<IHostedService, DetectorModelPreload>();
         }
 

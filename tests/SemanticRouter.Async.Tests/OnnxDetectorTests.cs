@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Async.HaluGate;
 using SemanticRouter.Signals.Models;
-using SemanticRouter.Storage.ModelStore;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Async.Tests;
@@ -17,8 +16,8 @@ namespace SemanticRouter.Async.Tests;
 /// </summary>
 public sealed class OnnxDetectorTests
 {
-    private const string FixtureName = "tiny-halu-detector";
-    private static readonly string FixtureFolder = Path.Combine(RepoPaths.Root, "models", "fixtures", FixtureName);
+    internal const string FixtureName = "tiny-halu-detector";
+    internal static readonly string FixtureFolder = Path.Combine(RepoPaths.Root, "models", "fixtures", FixtureName);
     private static readonly Lazy<OnnxTokenSpanDetector> Detector = new(() => OnnxTokenSpanDetector.Load(FixtureName, FixtureFolder, 0.5));
 
     [Fact]
@@ -161,25 +160,5 @@ public sealed class OnnxDetectorTests
             services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = models.Directory })));
 
         Assert.Contains("HALUGATE_DETECTOR_MODEL names 'lettuce-large'", error.GetBaseException().Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A models folder in the temp directory: copies of fixture folders plus the manifest the router reads.</summary>
-    private sealed class TemporaryModels : IDisposable
-    {
-        public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("halu-models-").FullName;
-
-        public void Add(string name, string source)
-        {
-            foreach (var file in System.IO.Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(Directory, name, Path.GetRelativePath(source, file));
-                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
-
-        public Task WriteManifestAsync() => ModelManifestWriter.WriteAsync(Directory);
-
-        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
     }
 }
