@@ -4,31 +4,50 @@ using SemanticRouter.Testing;
 
 namespace SemanticRouter.Cache.Benchmarks;
 
-/// <summary>Prints the hit-rate / false-hit table behind the default threshold (docs/caching.md).</summary>
+/// <summary>Prints the hit-rate / false-hit table behind the default threshold and the near-miss guards (docs/caching.md).</summary>
 internal static class ThresholdReport
 {
     public static void Run()
     {
-        var data = ThresholdEvaluation.Load(Path.Combine(RepoPaths.SharedData, "cache", "paraphrase_pairs_train.json"));
+        var data = ThresholdEvaluation.Load(
+            Path.Combine(RepoPaths.SharedData, "cache", "paraphrase_pairs_train.json"),
+            Path.Combine(RepoPaths.SharedData, "domain", "mmlu_pro_train.jsonl"));
         var chosen = ThresholdEvaluation.Choose(data.Tune, 0.005);
         Console.WriteLine($"# threshold evaluation (hashing embedder, entity guard on); chosen on tune split at <=0.5% false hits: {chosen}; default {ResponseCacheGlobalSettings.DefaultSimilarityThreshold}");
         var kinds = data.HeldOut.Negatives.Keys.Order(StringComparer.Ordinal).ToList();
-        Console.WriteLine("| threshold | split | hit rate | false hits (guarded negatives) | " + string.Join(" | ", kinds) + " |");
-        Console.WriteLine("|---|---|---|---|" + string.Concat(kinds.Select(_ => "---|")));
+        Console.WriteLine("| threshold | split | content guard | paraphrase hit rate | rewording hit rate | false hits (all near misses) | " + string.Join(" | ", kinds) + " |");
+        Console.WriteLine("|---|---|---|---|---|---|" + string.Concat(kinds.Select(_ => "---|")));
         for (var t = 0.40; t <= 0.951; t += 0.05)
         {
             foreach (var split in new[] { data.Tune, data.HeldOut })
             {
-                var perKind = kinds.Select(k => split.FalseHitRate([k], t).ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
-                Console.WriteLine($"| {t:0.00} | {split.Name} | {split.HitRate(t):P1} | {split.FalseHitRate(ThresholdEvaluation.GuardedKinds, t):P2} | {string.Join(" | ", perKind)} |");
+                foreach (var guard in new[] { true, false })
+                {
+                    var perKind = kinds.Select(k => split.FalseHitRate([k], t, guard).ToString("P1", System.Globalization.CultureInfo.InvariantCulture));
+                    Console.WriteLine($"| {t:0.00} | {split.Name} | {(guard ? "on" : "off")} | {split.HitRate(t, guard):P1} | {split.RewordingHitRate(t, guard):P1} | {split.FalseHitRate(ThresholdEvaluation.GuardedKinds, t, guard):P2} | {string.Join(" | ", perKind)} |");
+                }
             }
         }
 
+        Console.WriteLine("# content guard: substitution bound at the default threshold (refuse when both sides differ and the larger side differs in at most k terms)");
+        Console.WriteLine("| k | split | paraphrase hit rate | rewording hit rate | false hits (all near misses) | content_word | q_content_word | q_content_word_2 | word_swap | q_word_swap |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        var dt = ResponseCacheGlobalSettings.DefaultSimilarityThreshold;
+        foreach (var k in new[] { 1, 2, 3, 4, 6, int.MaxValue })
+        {
+            ThresholdEvaluation.Candidate.MaxSubstitution = k;
+            foreach (var split in new[] { data.Tune, data.HeldOut })
+            {
+                Console.WriteLine($"| {(k == int.MaxValue ? "any" : k)} | {split.Name} | {split.HitRate(dt):P1} | {split.RewordingHitRate(dt):P1} | {split.FalseHitRate(ThresholdEvaluation.GuardedKinds, dt):P2} | {split.FalseHitRate(["content_word"], dt):P1} | {split.FalseHitRate(["q_content_word"], dt):P1} | {split.FalseHitRate(["q_content_word_2"], dt):P1} | {split.FalseHitRate(["word_swap"], dt):P1} | {split.FalseHitRate(["q_word_swap"], dt):P1} |");
+            }
+        }
+
+        ThresholdEvaluation.Candidate.MaxSubstitution = int.MaxValue;
         foreach (var (kind, list) in data.HeldOut.Negatives.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"held-out {kind}: {list.Count} negatives");
         }
 
-        Console.WriteLine($"held-out positives: {data.HeldOut.Positives.Count}");
+        Console.WriteLine($"held-out positives: {data.HeldOut.Positives.Count} paraphrase pairs, {data.HeldOut.Rewordings.Count} rewordings");
     }
 }

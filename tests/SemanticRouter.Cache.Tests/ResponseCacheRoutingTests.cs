@@ -72,6 +72,34 @@ public sealed class ResponseCacheRoutingTests : IAsyncLifetime
         Assert.Equal(2, _backend.Calls);
     }
 
+    [Theory]
+    [InlineData("How do I boil an egg?", "How do I boil a potato?")]
+    [InlineData("How do I reset my password?", "How do I reset my router?")]
+    [InlineData("How do I convert miles to kilometers?", "How do I convert kilometers to miles?")]
+    [InlineData("Is it safe to eat raw eggs?", "Is it not safe to eat raw eggs?")]
+    [InlineData("What is two plus three?", "What is two plus four?")]
+    public async Task Near_miss_with_a_different_content_word_order_or_negation_misses_at_default_threshold(string cached, string asked)
+    {
+        await _router.AskAsync(cached);
+        var answer = await _router.AskAsync(asked, debug: true);
+
+        Assert.False(answer.CacheHit);
+        Assert.Equal(2, _backend.Calls);
+    }
+
+    [Theory]
+    [InlineData("How do I boil an egg?", "how do i boil an egg")]
+    [InlineData("How do I delete a branch in git?", "How do I remove a branch in git?")]
+    public async Task Rewording_that_keeps_the_content_words_hits(string cached, string asked)
+    {
+        var first = await _router.AskAsync(cached);
+        var answer = await _router.AskAsync(asked);
+
+        Assert.True(answer.CacheHit);
+        Assert.Equal(first.Text, answer.Text);
+        Assert.Equal(1, _backend.Calls);
+    }
+
     [Fact]
     public async Task Tenant_A_entry_is_never_served_to_tenant_B()
     {

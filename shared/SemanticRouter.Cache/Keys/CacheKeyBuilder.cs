@@ -21,7 +21,7 @@ internal static class CacheKeyBuilder
         "model", "stream", "stream_options", "user", "metadata", "store",
     };
 
-    public static CacheKey Build(RoutingContext context, CacheScope scope, string embedderName, bool entityGuard)
+    public static CacheKey Build(RoutingContext context, CacheScope scope, string embedderName, bool entityGuard, bool contentGuard)
     {
         var tenant = TrustedIdentity.Tenant(context.Headers);
         var user = TrustedIdentity.User(context.Headers);
@@ -38,13 +38,16 @@ internal static class CacheKeyBuilder
         AppendField(sha, context.Decision?.Decision.Name ?? string.Empty);
         AppendField(sha, embedderName);
         AppendField(sha, entityGuard ? SalientTokens.Signature(lastUser) : string.Empty);
+
+        // Entries written with the content guard are only compared with lookups that apply it.
+        AppendField(sha, contentGuard ? "content-guard" : string.Empty);
         sha.AppendData(Fingerprint(request.Body));
         var partition = Convert.ToHexStringLower(sha.GetHashAndReset());
 
         AppendField(sha, partition);
         AppendField(sha, NormaliseForExactMatch(lastUser));
         var exact = Convert.ToHexStringLower(sha.GetHashAndReset());
-        return new CacheKey(tenant, scope == CacheScope.User ? user : string.Empty, model, partition, exact);
+        return new CacheKey(tenant, scope == CacheScope.User ? user : string.Empty, model, partition, exact, contentGuard ? NearMissGuard.Terms(lastUser) : null);
     }
 
     /// <summary>Canonical JSON of what changes the answer (see the type summary).</summary>

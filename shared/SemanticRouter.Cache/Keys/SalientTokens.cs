@@ -4,8 +4,9 @@ namespace SemanticRouter.Cache.Keys;
 
 /// <summary>
 /// The entity guard: the ordered list of tokens that usually carry a question's specifics —
-/// numbers and anything with a digit, identifiers (<c>snake_case</c>, <c>camelCase</c>,
-/// <c>`code`</c>), and capitalised words that do not start a sentence (names, products).
+/// numbers (digits and number words) and anything with a digit, identifiers (<c>snake_case</c>,
+/// <c>camelCase</c>, <c>`code`</c>), capitalised words that do not start a sentence (names,
+/// products), and negations ("not", "never", "isn't" …, all one token).
 /// Similarity alone scores "Is Paris bigger than London?" and "Is London bigger than Paris?" (or
 /// "... in 2023" vs "... in 2024") as near-identical; two questions are only comparable
 /// semantically when these sequences are equal, which is folded into the cache partition.
@@ -14,6 +15,20 @@ internal static class SalientTokens
 {
     /// <summary>Caps the work and the key size for very long prompts.</summary>
     private const int MaxTokens = 64;
+
+    private static readonly HashSet<string> Negations = new(StringComparer.Ordinal) { "not", "no", "never", "nor", "cannot", "without" };
+
+    /// <summary>"I" is capitalised everywhere; "how do I" and "how do i" must not differ.</summary>
+    private static readonly HashSet<string> Pronouns = new(StringComparer.Ordinal) { "i", "i'm", "i'd", "i've", "i'll" };
+
+    private static readonly HashSet<string> NumberWords = new(StringComparer.Ordinal)
+    {
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+        "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
+        "trillion", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+        "half", "quarter", "twice", "double", "triple", "dozen",
+    };
 
     /// <summary>The normalised sequence joined with U+001F; empty when the text has no salient tokens.</summary>
     public static string Signature(string text)
@@ -46,7 +61,13 @@ internal static class SalientTokens
                 }
 
                 var word = text.AsSpan(start, i - start);
-                if (IsSalient(word, sentenceStart))
+                var lower = word.ToString().ToLowerInvariant();
+                if (lower.EndsWith("n't", StringComparison.Ordinal) || Negations.Contains(lower))
+                {
+                    // "isn't", "is not" and "cannot" are the same guard token; its presence and position count.
+                    Append(sb, "not", ref count);
+                }
+                else if (NumberWords.Contains(lower) || (!Pronouns.Contains(lower) && IsSalient(word, sentenceStart)))
                 {
                     Append(sb, word, ref count);
                 }

@@ -83,9 +83,10 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
             if (_partitions.TryGetValue(key.Partition, out var index))
             {
                 var best = index.Nearest(embedding);
-                if (best.Found && best.Similarity >= threshold)
+                if (best.Found && best.Similarity >= threshold &&
+                    _byId.GetValueOrDefault(best.Id) is { } candidate && NearMissGuard.Allows(candidate.Key.Terms, key.Terms))
                 {
-                    entry = _byId.GetValueOrDefault(best.Id);
+                    entry = candidate;
                     similarity = best.Similarity;
                 }
             }

@@ -21,6 +21,9 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
     /// <summary>VarChar limit of Milvus; larger answers are not cached in Milvus.</summary>
     public const int MaxResponseBytes = 65_535;
 
+    /// <summary>Near-miss guard terms: at most <see cref="NearMissGuard.MaxTerms"/> hashes of 8 hex digits and a separator.</summary>
+    private const int TermsMaxLength = NearMissGuard.MaxTerms * 9;
+
     private static readonly TimeSpan Backoff = TimeSpan.FromSeconds(5);
 
     private readonly MilvusRestClient _client;
@@ -98,7 +101,7 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
                 w.WriteNumber("now", NowSeconds);
                 w.WriteEndObject();
                 w.WriteNumber("limit", 1);
-                WriteStrings(w, "outputFields", "response");
+                WriteStrings(w, "outputFields", "response", "terms");
                 w.WriteStartObject("searchParams");
                 w.WriteString("metricType", "COSINE");
                 w.WriteStartObject("params");
@@ -113,7 +116,13 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
 
             var row = data[0];
             var distance = row.TryGetProperty("distance", out var d) ? d.GetDouble() : double.NegativeInfinity;
-            return distance >= threshold ? FirstResponse(data, Math.Min(distance, 1.0), exact: false) : null;
+            var storedTerms = row.TryGetProperty("terms", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+            if (distance < threshold || !NearMissGuard.Allows(key.Terms is null ? null : storedTerms, key.Terms))
+            {
+                return null;
+            }
+
+            return FirstResponse(data, Math.Min(distance, 1.0), exact: false);
         }
         catch (Exception e) when (IsFailure(e, cancellationToken))
         {
@@ -158,6 +167,7 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
                 w.WriteString("user_id", key.User);
                 w.WriteString("model", key.Model);
                 w.WriteString("response", Encoding.UTF8.GetString(completion));
+                w.WriteString("terms", key.Terms ?? string.Empty);
                 w.WriteBoolean("has_vector", embedding is not null);
                 w.WriteNumber("expires_at", NowSeconds + (long)ttl.TotalSeconds);
                 w.WritePropertyName("embedding");
@@ -346,6 +356,7 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
         VarChar(w, "user_id", TrustedIdentity.MaxLength);
         VarChar(w, "model", 256);
         VarChar(w, "response", MaxResponseBytes);
+        VarChar(w, "terms", TermsMaxLength);
         Field(w, "has_vector", "Bool");
         Field(w, "expires_at", "Int64");
         w.WriteStartObject();

@@ -49,7 +49,7 @@ internal sealed partial class ResponseCachePlugin(
         }
 
         var control = CacheControl.From(context.Headers);
-        var key = CacheKeyBuilder.Build(context, settings.Scope, embedder.ModelName, settings.EntityGuard);
+        var key = CacheKeyBuilder.Build(context, settings.Scope, embedder.ModelName, settings.EntityGuard, settings.ContentGuard);
         var embedding = settings.Mode == CacheMode.Exact ? null : await EmbedAsync(text, cancellationToken).ConfigureAwait(false);
         var leads = false;
         if (control.NoCache)

@@ -23,7 +23,7 @@ public sealed class ResponseCachePluginFactory(IServiceProvider services) : IPlu
 
     public object? Bind(ConfigNode configuration)
     {
-        configuration.CheckKeys("enabled", "mode", "similarity_threshold", "semantic", "ttl_seconds", "scope", "entity_guard");
+        configuration.CheckKeys("enabled", "mode", "similarity_threshold", "semantic", "ttl_seconds", "scope", "entity_guard", "content_guard");
         var mode = configuration.Enum("mode", "exact", "semantic", "exact_then_semantic") switch
         {
             "exact" => CacheMode.Exact,
@@ -46,7 +46,8 @@ public sealed class ResponseCachePluginFactory(IServiceProvider services) : IPlu
             threshold ?? nested,
             configuration.Int("ttl_seconds", 1, 365 * 24 * 3600),
             scope,
-            configuration.Bool("entity_guard") ?? true);
+            configuration.Bool("entity_guard") ?? true,
+            configuration.Bool("content_guard") ?? true);
     }
 
     public IRoutePlugin Create(object settings, PluginCreationContext context)

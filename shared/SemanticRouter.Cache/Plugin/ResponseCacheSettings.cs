@@ -19,4 +19,5 @@ public sealed record ResponseCacheSettings(
     double? SimilarityThreshold,
     int? TtlSeconds,
     CacheScope Scope,
-    bool EntityGuard);
+    bool EntityGuard,
+    bool ContentGuard = true);

@@ -14,7 +14,11 @@ public interface IResponseCacheStore : IAsyncDisposable
 
     ValueTask<CacheHit?> FindExactAsync(CacheKey key, CancellationToken cancellationToken);
 
-    /// <summary>The most similar live entry in the key's partition when its cosine similarity reaches <paramref name="threshold"/>.</summary>
+    /// <summary>
+    /// The most similar live entry in the key's partition when its cosine similarity reaches
+    /// <paramref name="threshold"/> and the near-miss guard allows its question's terms
+    /// (<see cref="NearMissGuard.Allows"/> on the stored and the looked-up <see cref="CacheKey.Terms"/>).
+    /// </summary>
     ValueTask<CacheHit?> FindSimilarAsync(CacheKey key, float[] embedding, double threshold, CancellationToken cancellationToken);
 
     /// <summary>Stores an answer; <paramref name="embedding"/> is null for exact-only entries.</summary>

@@ -7,22 +7,30 @@ namespace SemanticRouter.Cache.Tests.Evaluation;
 
 /// <summary>
 /// Measures the hit-rate / false-hit trade-off of the semantic match (embedder + entity guard +
-/// threshold) on <c>paraphrase_pairs_train.json</c>. Split: pair i is held out when i % 5 == 4 (160
-/// of 800), the rest tune. Positives: (origin, similar). Negatives, built per origin within its split:
-/// <c>unrelated</c> (five other pairs' paraphrases), <c>number</c> (first number changed),
-/// <c>entity_swap</c> (first two distinct names swapped), <c>entity_substitution</c> (first name
-/// replaced by a name from another pair) — the near-misses the guard targets — plus
-/// <c>content_word</c> (a long lower-case word replaced), reported separately as the known limit of
-/// lexical guarding. Names come from a corpus lexicon (identifiers, and words seen capitalised mid-sentence).
+/// content-word guard + threshold) on <c>paraphrase_pairs_train.json</c>. Split: pair i is held out
+/// when i % 5 == 4 (160 of 800), the rest tune. Positives: (origin, similar). Negatives, built per
+/// origin within its split: <c>unrelated</c> (five other pairs' paraphrases), <c>number</c> (first
+/// number changed), <c>entity_swap</c> (first two distinct names swapped), <c>entity_substitution</c>
+/// (first name replaced by a name from another pair), <c>content_word</c> (the longest lower-case
+/// word replaced by another pair's), <c>word_swap</c> (two lower-case content words trade places) and
+/// <c>negation</c> ("not" after the first auxiliary). Names come from a corpus lexicon (identifiers,
+/// and words seen capitalised mid-sentence). Question-shaped near misses from MMLU-Pro are added by
+/// <see cref="QuestionNearMisses"/>.
 /// </summary>
 internal static partial class ThresholdEvaluation
 {
     /// <summary>Unrelated partners per origin (another pair's paraphrase each), so 1% is well resolved.</summary>
     public const int UnrelatedPerPair = 5;
 
-    public static readonly string[] GuardedKinds = ["unrelated", "number", "entity_swap", "entity_substitution"];
+    /// <summary>Every constructed negative counts towards the false-hit target.</summary>
+    public static readonly string[] GuardedKinds =
+    [
+        "unrelated", "number", "entity_swap", "entity_substitution", "content_word", "word_swap", "negation",
+        "q_unrelated", "q_number", "q_content_word", "q_content_word_2", "q_word_swap", "q_negation",
+    ];
 
-    public static Dataset Load(string path)
+    /// <summary>The paraphrase pairs plus, when <paramref name="questionsPath"/> is given, MMLU-Pro question near misses.</summary>
+    public static Dataset Load(string path, string? questionsPath = null)
     {
         var pairs = JsonSerializer.Deserialize<List<Dictionary<string, string>>>(File.ReadAllText(path))!
             .Select(p => (Origin: p["origin"], Similar: p["similar"])).ToList();
@@ -38,16 +46,15 @@ internal static partial class ThresholdEvaluation
             {
                 var i = members[k];
                 var (origin, similar) = pairs[i];
-                var cached = embedder.Embed(origin);
-                var guard = SalientTokens.Signature(origin);
-                split.Positives.Add(Score(embedder, cached, guard, similar));
+                var cached = CachedQuestion.Of(embedder, origin);
+                split.Positives.Add(Score(embedder, cached, similar));
                 var other = pairs[members[(k + 1) % members.Count]];
                 for (var r = 1; r <= UnrelatedPerPair; r++)
                 {
                     var partner = pairs[members[(k + (r * 37) + (k * 7 % 11)) % members.Count]];
                     if (partner.Origin != origin)
                     {
-                        split.Add("unrelated", Score(embedder, cached, guard, partner.Similar));
+                        split.Add("unrelated", Score(embedder, cached, partner.Similar));
                     }
                 }
 
@@ -55,7 +62,7 @@ internal static partial class ThresholdEvaluation
                 if (numberMatch.Success)
                 {
                     var n = long.Parse(numberMatch.Value, System.Globalization.CultureInfo.InvariantCulture);
-                    split.Add("number", Score(embedder, cached, guard, origin[..numberMatch.Index] + (n + 1) + origin[(numberMatch.Index + numberMatch.Length)..]));
+                    split.Add("number", Score(embedder, cached, origin[..numberMatch.Index] + (n + 1) + origin[(numberMatch.Index + numberMatch.Length)..]));
                 }
 
                 var names = WordPattern().Matches(origin).Where(m => IsNameLike(m.Value) && lexicon.Contains(m.Value.Trim('`').ToLowerInvariant())).ToList();
@@ -64,7 +71,7 @@ internal static partial class ThresholdEvaluation
                 {
                     var (a, b) = (distinct[0], distinct[1]);
                     var swapped = origin[..a.Index] + b.Value + origin[(a.Index + a.Length)..b.Index] + a.Value + origin[(b.Index + b.Length)..];
-                    split.Add("entity_swap", Score(embedder, cached, guard, swapped));
+                    split.Add("entity_swap", Score(embedder, cached, swapped));
                 }
 
                 if (distinct.Count >= 1)
@@ -74,7 +81,7 @@ internal static partial class ThresholdEvaluation
                     if (replacement is not null)
                     {
                         var a = distinct[0];
-                        split.Add("entity_substitution", Score(embedder, cached, guard, origin[..a.Index] + replacement + origin[(a.Index + a.Length)..]));
+                        split.Add("entity_substitution", Score(embedder, cached, origin[..a.Index] + replacement + origin[(a.Index + a.Length)..]));
                     }
                 }
 
@@ -82,12 +89,40 @@ internal static partial class ThresholdEvaluation
                 var otherContent = WordPattern().Matches(other.Origin).Select(m => m.Value).Where(w => w.Length >= 6 && w.All(char.IsLower) && !origin.Contains(w, StringComparison.Ordinal)).MaxBy(w => w.Length);
                 if (content is not null && otherContent is not null)
                 {
-                    split.Add("content_word", Score(embedder, cached, guard, origin[..content.Index] + otherContent + origin[(content.Index + content.Length)..]));
+                    split.Add("content_word", Score(embedder, cached, origin[..content.Index] + otherContent + origin[(content.Index + content.Length)..]));
                 }
+
+                AddShapeNearMisses(split, embedder, cached, prefix: string.Empty);
             }
         }
 
+        if (questionsPath is not null)
+        {
+            QuestionNearMisses.Add(questionsPath, embedder, tune, held);
+        }
+
         return new Dataset(tune, held);
+    }
+
+    /// <summary><c>word_swap</c> and <c>negation</c> variants of <paramref name="origin"/>, when it has the words for them.</summary>
+    internal static void AddShapeNearMisses(Split split, HashingTextEmbedder embedder, CachedQuestion cached, string prefix)
+    {
+        var origin = cached.Text;
+        var words = WordPattern().Matches(origin).Where(m => m.Value.Length >= 4 && m.Value.All(char.IsLower) && NearMissGuard.Stem(m.Value) is not null).ToList();
+        var a = words.FirstOrDefault();
+        var b = words.Skip(1).FirstOrDefault(m => a is not null && NearMissGuard.Stem(m.Value) != NearMissGuard.Stem(a.Value));
+        if (a is not null && b is not null)
+        {
+            var swapped = origin[..a.Index] + b.Value + origin[(a.Index + a.Length)..b.Index] + a.Value + origin[(b.Index + b.Length)..];
+            split.Add(prefix + "word_swap", Score(embedder, cached, swapped));
+        }
+
+        var auxiliary = AuxiliaryPattern().Match(origin);
+        if (auxiliary.Success)
+        {
+            var end = auxiliary.Index + auxiliary.Length;
+            split.Add(prefix + "negation", Score(embedder, cached, origin[..end] + " not" + origin[end..]));
+        }
     }
 
     /// <summary>
@@ -110,8 +145,11 @@ internal static partial class ThresholdEvaluation
         return 1.0;
     }
 
-    private static Candidate Score(HashingTextEmbedder embedder, float[] cached, string cachedGuard, string query) =>
-        new(System.Numerics.Tensors.TensorPrimitives.Dot(cached, embedder.Embed(query)), SalientTokens.Signature(query) == cachedGuard);
+    internal static Candidate Score(HashingTextEmbedder embedder, CachedQuestion cached, string query) =>
+        new(
+            System.Numerics.Tensors.TensorPrimitives.Dot(cached.Vector, embedder.Embed(query)),
+            SalientTokens.Signature(query) == cached.Guard,
+            NearMissGuard.Compare(cached.Terms, NearMissGuard.Terms(query)));
 
     /// <summary>Written like a name wherever it stands: backticked, capitalised, or an identifier (digit, underscore, inner capital).</summary>
     private static bool IsNameLike(string w) =>
@@ -140,9 +178,27 @@ internal static partial class ThresholdEvaluation
     [GeneratedRegex(@"`[^`\s]+`|\b[\p{L}_][\p{L}\p{N}_.]*[\p{L}\p{N}_]\b")]
     private static partial Regex WordPattern();
 
-    internal readonly record struct Candidate(float Similarity, bool GuardEqual)
+    [GeneratedRegex(@"\b(is|are|was|were|does|do|did|can|should|will|would|could|has|have)\b")]
+    private static partial Regex AuxiliaryPattern();
+
+    /// <summary>What the cache keeps about a cached question: its text (to build variants), vector, entity signature and content terms.</summary>
+    internal sealed record CachedQuestion(string Text, float[] Vector, string Guard, string Terms)
     {
-        public bool Hit(double threshold) => GuardEqual && Similarity >= threshold;
+        public static CachedQuestion Of(HashingTextEmbedder embedder, string text) =>
+            new(text, embedder.Embed(text), SalientTokens.Signature(text), NearMissGuard.Terms(text));
+    }
+
+    /// <summary>One scored pair: a hit needs the similarity, equal entity signatures and (with the content guard, the default) compatible content terms.</summary>
+    internal readonly record struct Candidate(float Similarity, bool GuardEqual, TermDifference Terms)
+    {
+        /// <summary>The substitution bound the evaluation applies; the guard's own by default.</summary>
+        public static int MaxSubstitution { get; set; } = int.MaxValue;
+
+        public bool ContentAllowed => Terms.OnlyCached > 0 && Terms.OnlyQuery > 0
+            ? Math.Max(Terms.OnlyCached, Terms.OnlyQuery) > MaxSubstitution
+            : !Terms.Transposed;
+
+        public bool Hit(double threshold, bool contentGuard = true) => GuardEqual && (ContentAllowed || !contentGuard) && Similarity >= threshold;
     }
 
     internal sealed class Split(string name)
@@ -163,12 +219,18 @@ internal static partial class ThresholdEvaluation
             list.Add(c);
         }
 
-        public double HitRate(double t) => Positives.Count(p => p.Hit(t)) / (double)Positives.Count;
+        /// <summary>Positives that come from rewording a question without changing its content words (MMLU-Pro), reported apart from the paraphrase pairs.</summary>
+        public List<Candidate> Rewordings { get; } = [];
 
-        public double FalseHitRate(IEnumerable<string> kinds, double t)
+        public double HitRate(double t, bool contentGuard = true) => Positives.Count(p => p.Hit(t, contentGuard)) / (double)Positives.Count;
+
+        public double RewordingHitRate(double t, bool contentGuard = true) =>
+            Rewordings.Count == 0 ? 0 : Rewordings.Count(p => p.Hit(t, contentGuard)) / (double)Rewordings.Count;
+
+        public double FalseHitRate(IEnumerable<string> kinds, double t, bool contentGuard = true)
         {
             var all = kinds.SelectMany(k => Negatives.GetValueOrDefault(k) ?? []).ToList();
-            return all.Count == 0 ? 0 : all.Count(n => n.Hit(t)) / (double)all.Count;
+            return all.Count == 0 ? 0 : all.Count(n => n.Hit(t, contentGuard)) / (double)all.Count;
         }
 
         public int NegativeCount(IEnumerable<string> kinds) => kinds.Sum(k => Negatives.GetValueOrDefault(k)?.Count ?? 0);

@@ -40,6 +40,23 @@ public sealed class MilvusCacheTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stores_guard_terms_and_refuses_a_near_miss_that_the_vector_search_returns()
+    {
+        await using var milvus = await FakeMilvusServer.StartAsync();
+        await using var router = await CacheRouter.StartAsync(_backend.BaseUrl, store: Store(milvus.Uri, null));
+
+        var first = await router.AskAsync("How do I boil an egg?");
+        var nearMiss = await router.AskAsync("How do I boil a potato?");
+        var rewording = await router.AskAsync("how do i boil an egg");
+
+        Assert.False(nearMiss.CacheHit);
+        Assert.True(rewording.CacheHit);
+        Assert.Equal(first.Text, rewording.Text);
+        Assert.Equal(2, _backend.Calls);
+        Assert.Contains(milvus.LastCreate!["schema"]!["fields"]!.AsArray(), f => f!["fieldName"]!.GetValue<string>() == "terms");
+    }
+
+    [Fact]
     public async Task Invalidate_by_model_deletes_rows_in_milvus()
     {
         await using var milvus = await FakeMilvusServer.StartAsync();
