@@ -149,7 +149,9 @@ internal static partial class ThresholdEvaluation
         new(
             System.Numerics.Tensors.TensorPrimitives.Dot(cached.Vector, embedder.Embed(query)),
             SalientTokens.Signature(query) == cached.Guard,
-            NearMissGuard.Compare(cached.Terms, NearMissGuard.Terms(query)));
+            NearMissGuard.Compare(cached.Terms, NearMissGuard.Terms(query)),
+            cached.Text,
+            query);
 
     /// <summary>Written like a name wherever it stands: backticked, capitalised, or an identifier (digit, underscore, inner capital).</summary>
     private static bool IsNameLike(string w) =>
@@ -189,7 +191,7 @@ internal static partial class ThresholdEvaluation
     }
 
     /// <summary>One scored pair: a hit needs the similarity, equal entity signatures and (with the content guard, the default) compatible content terms.</summary>
-    internal readonly record struct Candidate(float Similarity, bool GuardEqual, TermDifference Terms)
+    internal readonly record struct Candidate(float Similarity, bool GuardEqual, TermDifference Terms, string Cached, string Query)
     {
         /// <summary>The substitution bound the evaluation applies; the guard's own by default.</summary>
         public static int MaxSubstitution { get; set; } = int.MaxValue;
