@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using SemanticRouter.Async.Queues;
 using SemanticRouter.Storage.Azure;
 using SemanticRouter.Storage.ModelStore;
 using SemanticRouter.Testing;
@@ -40,6 +41,60 @@ public sealed class OnnxDetectorModelStoreTests(AzuriteServer azurite) : Azurite
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("324 m; 1889", response.Headers.GetValues("x-vsr-hallucination-spans").Single());
             Assert.NotEmpty(Directory.EnumerateFiles(cache, "model.onnx", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Detector_missing_from_the_store_costs_no_answer_and_its_audits_end_in_the_poison_queue()
+    {
+        using var models = new TemporaryModels();
+        models.Add("halu-detector", OnnxDetectorTests.FixtureFolder);
+        using var account = new StorageAccount(StorageAccountOptions.FromConnectionString(Azurite.ConnectionString));
+        await ModelUploader.UploadAsync(account.GetBlobClient("models"), models.Directory);
+        var cache = Directory.CreateTempSubdirectory("halu-model-cache-").FullName;
+        try
+        {
+            await using var backend = await ScriptedBackend.StartAsync();
+            backend.Answer = TestConfigs.EiffelAnswer;
+            await using var router = await RouterUnderTest.StartAsync(
+                TestConfigs.Router(backend.BaseUrl, "both"),
+                Azurite,
+                new Dictionary<string, string> { [AsyncSettings.DetectorModelSetting] = "lettuce-large", ["MODELS_CACHE_DIR"] = cache, ["QUEUE_MAX_DEQUEUE_COUNT"] = "2" });
+
+            var requestId = "req-nodetector-" + Guid.NewGuid().ToString("N");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = JsonContent.Create(JsonNode.Parse($$"""
+                    {"model": "MoM", "context": ["{{TestConfigs.EiffelContext}}"], "messages": [{"role": "user", "content": "How tall is the Eiffel Tower?"}]}
+                    """)),
+            };
+            request.Headers.Add("x-request-id", requestId);
+            using var response = await router.Http.SendAsync(request);
+
+            // The inline check is skipped, not the answer.
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.False(response.Headers.Contains("x-vsr-hallucination-detected"));
+            Assert.Equal(TestConfigs.EiffelAnswer, JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!.GetValue<string>());
+
+            // The queued audit fails on every delivery and is kept in the poison queue, not dropped.
+            var poison = account.GetQueueClient(QueueNames.HalugateAudits + "-poison");
+            await Eventually.TrueAsync(async () =>
+            {
+                try
+                {
+                    return await poison.GetApproximateCountAsync() >= 1;
+                }
+                catch (StorageRequestException)
+                {
+                    return false;
+                }
+            }, what: "the audit message in halugate-audits-poison");
+            using var audit = await router.Http.GetAsync($"/api/v1/audits/{requestId}");
+            Assert.Equal(HttpStatusCode.NotFound, audit.StatusCode);
         }
         finally
         {

@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Core.Plugins;
 
 namespace SemanticRouter.Async.HaluGate;
 
 /// <summary>One request's view of the answer for HaluGate: checks whole answers inline, collects streamed ones, and enqueues the audit.</summary>
-internal sealed class HallucinationInterceptor(RoutingContext context, string grounding, HallucinationSettings settings, HallucinationAuditor auditor, AuditEnqueuer? enqueuer) : IResponseInterceptor
+internal sealed partial class HallucinationInterceptor(RoutingContext context, string grounding, HallucinationSettings settings, HallucinationAuditor auditor, AuditEnqueuer? enqueuer, ILogger logger) : IResponseInterceptor
 {
     public const string DetectedHeader = "x-vsr-hallucination-detected";
     public const string SpansHeader = "x-vsr-hallucination-spans";
@@ -36,9 +37,9 @@ internal sealed class HallucinationInterceptor(RoutingContext context, string gr
 
         var audit = Message(answer);
         byte[]? replacement = null;
-        if (settings.Mode is HallucinationMode.Sync or HallucinationMode.Both && settings.Action != HallucinationAction.None)
+        if (settings.Mode is HallucinationMode.Sync or HallucinationMode.Both && settings.Action != HallucinationAction.None
+            && await TryAuditInlineAsync(audit, cancellationToken).ConfigureAwait(false) is { } result)
         {
-            var result = await auditor.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
             context.ResponseHeaders[DetectedHeader] = result.HallucinationDetected ? "true" : "false";
             if (result.HallucinationDetected)
             {
@@ -59,6 +60,27 @@ internal sealed class HallucinationInterceptor(RoutingContext context, string gr
 
         return replacement;
     }
+
+    /// <summary>
+    /// A detector that fails (e.g. a configured model that could not be loaded) must not cost the user the answer:
+    /// the inline check is skipped (no x-vsr-hallucination-* headers) and logged; a queued audit still fails
+    /// loudly (retries, then the poison queue).
+    /// </summary>
+    private async Task<AuditResult?> TryAuditInlineAsync(AuditMessage audit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await auditor.AuditAsync(audit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogInlineCheckFailed(logger, auditor.DetectorName, e.GetType().Name, e.GetBaseException().Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Inline hallucination check skipped: detector {Detector} failed ({ExceptionType}: {Reason})")]
+    private static partial void LogInlineCheckFailed(ILogger logger, string detector, string exceptionType, string reason);
 
     public string OnStreamEvent(string data)
     {

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Core.Plugins;
@@ -10,7 +12,7 @@ namespace SemanticRouter.Async.HaluGate;
 /// <c>context</c> field), audits the answer against it — inline for non-streaming answers
 /// (<c>mode: sync</c>), through the <c>halugate-audits</c> queue (<c>async</c>), or both.
 /// </summary>
-internal sealed class HallucinationPlugin(HallucinationSettings settings, HallucinationAuditor auditor, AuditEnqueuer? enqueuer) : IRoutePlugin
+internal sealed class HallucinationPlugin(HallucinationSettings settings, HallucinationAuditor auditor, AuditEnqueuer? enqueuer, ILogger logger) : IRoutePlugin
 {
     public const string TypeName = "hallucination";
     internal const string ContextItem = "hallucination.context";
@@ -38,7 +40,7 @@ internal sealed class HallucinationPlugin(HallucinationSettings settings, Halluc
 
     public IResponseInterceptor? CreateResponseInterceptor(RoutingContext context) =>
         context.Items.TryGetValue(ContextItem, out var grounding)
-            ? new HallucinationInterceptor(context, (string)grounding, settings, auditor, enqueuer)
+            ? new HallucinationInterceptor(context, (string)grounding, settings, auditor, enqueuer, logger)
             : null;
 
     /// <summary>Binds <c>{enabled, mode, action, min_confidence, strip_context_field}</c>; services are resolved when created.</summary>
@@ -73,7 +75,8 @@ internal sealed class HallucinationPlugin(HallucinationSettings settings, Halluc
         {
             var s = (HallucinationSettings)settings;
             var detector = services.GetService<ISpanDetector>() ?? new LexicalGroundingDetector();
-            return new HallucinationPlugin(s, new HallucinationAuditor(detector, s.MinConfidence), services.GetService<AuditEnqueuer>());
+            var logger = services.GetService<ILoggerFactory>()?.CreateLogger<HallucinationPlugin>() ?? (ILogger)NullLogger.Instance;
+            return new HallucinationPlugin(s, new HallucinationAuditor(detector, s.MinConfidence), services.GetService<AuditEnqueuer>(), logger);
         }
     }
 }
