@@ -5,11 +5,18 @@ using SemanticRouter.Signals.Benchmarks;
 //   throughput  router requests/s with learned signals vs keyword-only routing, same run, same echo backend
 //   pii-eval    entity-level F1 on held-out Presidio sentences (recognizers + token classifier)
 //   jailbreak-threshold VAL.jsonl TEST.jsonl   pick the threshold on validation, report held-out recall / FP
+//   jailbreak-methods VAL.jsonl TEST.jsonl     the same for the classifier, contrastive and hybrid methods
 var mode = args.Length > 0 ? args[0] : "all";
 var seconds = args.Length > 1 && int.TryParse(args[1], out var s) ? s : 10;
-if (mode == "jailbreak-threshold" && args.Length < 3)
+if (mode is "jailbreak-threshold" or "jailbreak-methods" && args.Length < 3)
 {
-    Console.Error.WriteLine("usage: jailbreak-threshold VAL.jsonl TEST.jsonl");
+    Console.Error.WriteLine($"usage: {mode} VAL.jsonl TEST.jsonl");
+    return;
+}
+
+if (mode == "jailbreak-methods")
+{
+    await JailbreakMethods.RunAsync(args[1], args[2]);
     return;
 }
 

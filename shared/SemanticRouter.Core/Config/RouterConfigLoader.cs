@@ -328,6 +328,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
         var signals = new Dictionary<string, IReadOnlyList<SignalRuleConfig>>(StringComparer.Ordinal);
         var leafNames = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var composers = new List<(string Key, int Index, ConfigNode Node)>();
         foreach (var (key, list) in node["signals"].Entries())
         {
             var kind = Extensions.KindByConfigKey(key);
@@ -354,6 +355,11 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
                 }
 
                 rules.Add(rule);
+                if (kind.SupportsComposer && item["composer"].Exists)
+                {
+                    composers.Add((kind.ConfigKey, rules.Count - 1, item["composer"]));
+                }
+
                 foreach (var leaf in kind.LeafNames(rule))
                 {
                     names.Add(leaf);
@@ -361,6 +367,13 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             }
 
             signals[kind.ConfigKey] = rules;
+        }
+
+        // Composers reference other signals, so they bind once every signal name is known.
+        foreach (var (key, index, composerNode) in composers)
+        {
+            var rules = (List<SignalRuleConfig>)signals[key];
+            rules[index] = rules[index] with { Composer = BindComposer(composerNode, leafNames) };
         }
 
         var decisions = new List<DecisionConfig>();
@@ -495,6 +508,30 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         return new RuleNodeConfig(null, [], type, name);
     }
 
+    /// <summary>
+    /// A signal's <c>composer</c>: a rule tree like a decision's (<c>{operator, conditions}</c>), whose leaves must be
+    /// defined signals of kinds without composers (so composers never depend on each other).
+    /// </summary>
+    private RuleNodeConfig BindComposer(ConfigNode node, Dictionary<string, HashSet<string>> leafNames)
+    {
+        if (!node.IsMapping || !node["operator"].Exists)
+        {
+            node.Error("expected {operator: AND|OR|NOT, conditions: [{type, name}, ...]}");
+        }
+
+        var tree = BindRule(node, leafNames);
+        foreach (var (type, _) in RuleEvaluator.Leaves(tree))
+        {
+            if (type is not null && Extensions.KindByType(type) is { SupportsComposer: true })
+            {
+                node.Error($"a composer cannot reference {type} signals (they have composers themselves)");
+                break;
+            }
+        }
+
+        return tree;
+    }
+
     /// <summary>Validates a regex pattern for a signal rule, reporting the error on <paramref name="node"/>.</summary>
     public static Regex? CompileRegex(ConfigNode node, string pattern, RegexOptions options)
     {
@@ -509,6 +546,22 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         }
     }
 
-    internal static IEnumerable<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing) =>
-        routing.Decisions.SelectMany(d => RuleEvaluator.Leaves(d.Rules)).Distinct();
+    /// <summary>Leaves the decisions reference, plus the composer conditions of referenced composed rules.</summary>
+    internal static IEnumerable<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing, RouterExtensions extensions)
+    {
+        var referenced = routing.Decisions.SelectMany(d => RuleEvaluator.Leaves(d.Rules)).ToHashSet();
+        foreach (var (key, rules) in routing.Signals)
+        {
+            var kind = extensions.KindByConfigKey(key)!;
+            foreach (var rule in rules)
+            {
+                if (rule.Composer is { } composer && kind.LeafNames(rule).Any(n => referenced.Contains((kind.Type, n))))
+                {
+                    referenced.UnionWith(RuleEvaluator.Leaves(composer));
+                }
+            }
+        }
+
+        return referenced;
+    }
 }

@@ -17,7 +17,14 @@ public sealed record RoutingConfig(
     IReadOnlyList<DecisionConfig> Decisions);
 
 /// <summary>One named signal rule, e.g. a keyword set; the kind owns its typed settings.</summary>
-public abstract record SignalRuleConfig(string Name);
+public abstract record SignalRuleConfig(string Name)
+{
+    /// <summary>
+    /// <c>composer</c> (kinds with <see cref="Signals.ISignalKind.SupportsComposer"/>): a rule tree over other signals
+    /// that must match for this rule's leaves to match; evaluated after every other signal. Bound by the loader.
+    /// </summary>
+    public RuleNodeConfig? Composer { get; init; }
+}
 
 /// <summary>`routing.decisions[]`.</summary>
 public sealed record DecisionConfig(

@@ -187,13 +187,14 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
             pending[i] = RequestTelemetry.EvaluateSignalAsync(evaluators[i], signalContext, _metrics, cancellationToken);
         }
 
-        var all = new List<SignalMatch>();
+        var perEvaluator = new IReadOnlyList<SignalMatch>[pending.Length];
         for (var i = 0; i < pending.Length; i++)
         {
-            all.AddRange(await pending[i].ConfigureAwait(false));
+            perEvaluator[i] = await pending[i].ConfigureAwait(false);
         }
 
-        return new SignalResults(all);
+        // Composers (complexity's composer) see every other signal's result, so they run once all have finished.
+        return SignalComposition.Apply(evaluators, perEvaluator);
     }
 
     private void Decorate(RouterResponse response, RoutingContext context, UpstreamResponse? answer)

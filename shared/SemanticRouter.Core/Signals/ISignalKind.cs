@@ -20,6 +20,12 @@ public interface ISignalKind
     /// <summary>The names a decision leaf may use for this rule (complexity adds <c>name:easy</c> etc.).</summary>
     IEnumerable<string> LeafNames(SignalRuleConfig rule) => [rule.Name];
 
+    /// <summary>
+    /// Whether rules may carry a <c>composer</c> (the loader binds it into <see cref="SignalRuleConfig.Composer"/>
+    /// and the kind's evaluator implements <see cref="IComposedSignalEvaluator"/>).
+    /// </summary>
+    bool SupportsComposer => false;
+
     /// <summary>Builds the evaluator for the referenced rules (never empty).</summary>
     ISignalEvaluator CreateEvaluator(IReadOnlyList<SignalRuleConfig> rules);
 }

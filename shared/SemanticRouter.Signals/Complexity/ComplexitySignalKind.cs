@@ -9,6 +9,8 @@ namespace SemanticRouter.Signals.Complexity;
 /// <c>complexity</c> signals by embedding contrast (anchor semantics): contrast = best similarity to
 /// <c>hard.candidates</c> − best similarity to <c>easy.candidates</c>; ≥ <c>threshold</c> is hard, ≤ −threshold easy,
 /// otherwise medium. Decisions reference <c>&lt;rule&gt;:easy</c>, <c>:medium</c> or <c>:hard</c>.
+/// An optional <c>composer</c> (<c>{operator, conditions}</c> over other signals, as in the anchor) gates the rule:
+/// when it does not match, none of the rule's levels matches.
 /// </summary>
 public sealed class ComplexitySignalKind(Func<LearnedModels> models) : ISignalKind
 {
@@ -31,6 +33,8 @@ public sealed class ComplexitySignalKind(Func<LearnedModels> models) : ISignalKi
     }
 
     public IEnumerable<string> LeafNames(SignalRuleConfig rule) => Levels.Select(l => rule.Name + ":" + l);
+
+    public bool SupportsComposer => true;
 
     public ISignalEvaluator CreateEvaluator(IReadOnlyList<SignalRuleConfig> rules)
     {
