@@ -41,4 +41,39 @@ public sealed class AuditCommandTests
         Assert.True(results[0]["hallucination_detected"]!.GetValue<bool>());
         dir.Delete(recursive: true);
     }
+
+    [Fact]
+    public async Task Audit_command_uses_the_ONNX_detector_the_manifest_names()
+    {
+        using var models = new TemporaryModels();
+        models.Add("halu-detector", OnnxDetectorTests.FixtureFolder);
+        await models.WriteManifestAsync();
+        var input = Path.Combine(models.Directory, "in.jsonl");
+        var output = Path.Combine(models.Directory, "out.jsonl");
+        await File.WriteAllLinesAsync(input, [JsonSerializer.Serialize(new JsonObject
+        {
+            ["request_id"] = "a",
+            ["context"] = TestConfigs.EiffelContext,
+            ["question"] = "How tall is the Eiffel Tower?",
+            ["answer"] = "It is 330 m tall.",
+        })]);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        var exit = await CliRoot.Create().Parse(["audit", "--input", input, "--output", output, "--detector-model", "halu-detector", "--models", models.Directory])
+            .InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+
+        // The fixture flags every digit of the answer, so the grounded "330 m" that the lexical detector accepts is flagged.
+        Assert.Equal(0, exit);
+        Assert.Contains("flagged 1", stdout.ToString(), StringComparison.Ordinal);
+        var result = JsonNode.Parse(Assert.Single(await File.ReadAllLinesAsync(output)))!;
+        Assert.Equal("halu-detector", result["detector"]!.GetValue<string>());
+        Assert.Equal("330", Assert.Single(result["spans"]!.AsArray())!["text"]!.GetValue<string>());
+
+        var unknown = new StringWriter();
+        var failed = await CliRoot.Create().Parse(["audit", "--input", input, "--detector-model", "nope", "--models", models.Directory])
+            .InvokeAsync(new InvocationConfiguration { Output = new StringWriter(), Error = unknown });
+        Assert.Equal(2, failed);
+        Assert.Contains("--detector-model names 'nope', which is not in", unknown.ToString(), StringComparison.Ordinal);
+    }
 }

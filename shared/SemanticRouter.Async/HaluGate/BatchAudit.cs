@@ -15,6 +15,16 @@ public sealed class BatchAudit(HallucinationAuditor auditor)
     public static BatchAudit CreateDefault(double minConfidence = HallucinationAuditor.DefaultMinConfidence) =>
         new(new HallucinationAuditor(new LexicalGroundingDetector(), minConfidence));
 
+    /// <summary>
+    /// Audits with the ONNX detector that <paramref name="modelName"/> names in the models folder's manifest (checked
+    /// as at router startup); dispose the returned detector after the run.
+    /// </summary>
+    public static (BatchAudit Audit, IDisposable Detector) CreateWithModel(string modelsDirectory, string modelName, double tokenThreshold, double minConfidence)
+    {
+        var detector = OnnxTokenSpanDetector.Load(modelName, DetectorModelResolver.Resolve(modelsDirectory, modelName), tokenThreshold);
+        return (new BatchAudit(new HallucinationAuditor(detector, minConfidence)), detector);
+    }
+
     public async Task<BatchAuditSummary> RunAsync(TextReader input, Func<AuditResult, Task>? onResult, CancellationToken cancellationToken)
     {
         var summary = new BatchAuditSummary();
