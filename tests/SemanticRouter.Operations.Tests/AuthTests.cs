@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using SemanticRouter.Functions.Operations.Auth;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Operations.Tests;
 
@@ -21,7 +22,7 @@ public sealed class AuthTests
                 - {id: ops, sha256: "{{ApiKeyHash.Hex(AdminKey)}}"}
         """;
 
-    private static Task<RouterHost> StartAsync(ChatBackend backend) =>
+    private static Task<RouterHost> StartAsync(LoopbackBackend backend) =>
         RouterHost.StartAsync(
             Configs.Router(backend.BaseUrl, backend.BaseUrl, AuthYaml()),
             new Dictionary<string, string> { ["LIMITED_KEY"] = LimitedKey },
@@ -30,7 +31,7 @@ public sealed class AuthTests
     [Fact]
     public async Task Requests_without_a_valid_key_get_OpenAI_style_401_and_never_reach_the_backend()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         var missing = await router.ChatAsync("hello");
@@ -52,7 +53,7 @@ public sealed class AuthTests
     [Fact]
     public async Task A_client_key_sets_its_tenant_and_strips_spoofed_identity_headers_and_the_credential()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         var spoofed = new Dictionary<string, string> { ["x-authz-tenant-id"] = "tenant-evil", ["x-authz-user-id"] = "someone-else" };
@@ -74,7 +75,7 @@ public sealed class AuthTests
         Assert.False(echoed.ContainsKey("x-functions-key"));
 
         // Nothing of the client's credential reaches the backend.
-        var upstream = Assert.Single(backend.Requests);
+        var upstream = Assert.Single(backend.Requests).Headers;
         Assert.DoesNotContain(upstream.Values, v => v.Contains(ClientKey, StringComparison.Ordinal));
 
         // The same key is accepted as an Azure Functions key and as an Azure OpenAI api-key.
@@ -89,7 +90,7 @@ public sealed class AuthTests
     [Fact]
     public async Task Management_endpoints_need_the_admin_key()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         var forbidden = await router.GetAsync("/metrics", ClientKey);
@@ -116,7 +117,7 @@ public sealed class AuthTests
     [Fact]
     public async Task A_key_is_limited_to_its_models_and_to_its_request_and_token_budgets_with_ratelimit_headers()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         var notAllowed = await router.ChatAsync("hello", model: "large", key: LimitedKey);
@@ -152,7 +153,7 @@ public sealed class AuthTests
     [Fact]
     public async Task The_token_budget_refuses_further_requests_once_streamed_usage_uses_it_up()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         backend.PromptTokens = 20;
         backend.CompletionTokens = 10;
         await using var router = await StartAsync(backend);
@@ -169,7 +170,7 @@ public sealed class AuthTests
     [Fact]
     public async Task The_custom_handler_invocation_path_enforces_the_same_keys()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         static string Invocation(string? key) => new JsonObject
@@ -200,7 +201,7 @@ public sealed class AuthTests
     [Fact]
     public async Task Oversized_headers_and_bodies_are_refused_before_routing()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await StartAsync(backend);
 
         using var bigHeaders = new HttpRequestMessage(HttpMethod.Get, "/v1/models");
@@ -215,7 +216,7 @@ public sealed class AuthTests
     [Fact]
     public async Task Bad_auth_config_is_reported_with_its_path()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         var yaml = Configs.Router(backend.BaseUrl, backend.BaseUrl, """
               services:
                 auth:

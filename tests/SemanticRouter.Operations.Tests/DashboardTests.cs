@@ -13,7 +13,7 @@ public sealed class DashboardTests
     [Fact]
     public async Task The_dashboard_page_is_served_as_html_with_a_strict_content_security_policy()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
         var response = await router.GetAsync("/dashboard");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -25,8 +25,8 @@ public sealed class DashboardTests
     [ChromiumFact]
     public async Task Headless_Chromium_shows_routing_cache_blocking_latency_and_hallucination_figures()
     {
-        await using var small = await ChatBackend.StartAsync();
-        await using var large = await ChatBackend.StartAsync();
+        await using var small = await UsageBackend.StartAsync();
+        await using var large = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(small.BaseUrl, large.BaseUrl));
         for (var i = 0; i < 3; i++)
         {
@@ -69,7 +69,7 @@ public sealed class DashboardTests
     public async Task With_auth_on_the_dashboard_asks_for_the_admin_key_and_then_shows_data()
     {
         const string admin = "sk-dashboard-admin";
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl, $$"""
               services:
                 auth:

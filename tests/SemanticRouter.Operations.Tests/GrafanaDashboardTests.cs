@@ -9,7 +9,7 @@ public sealed partial class GrafanaDashboardTests
     [Fact]
     public async Task Every_metric_the_Grafana_dashboard_queries_is_exposed_by_the_router()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
         var exposed = (await PrometheusFamilies.ParseAsync(await (await router.GetAsync("/metrics")).Content.ReadAsStringAsync())).Names.ToHashSet(StringComparer.Ordinal);
 

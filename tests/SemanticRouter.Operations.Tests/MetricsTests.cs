@@ -1,4 +1,5 @@
 using System.Net;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Operations.Tests;
 
@@ -7,8 +8,8 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_endpoint_serves_prometheus_text_that_a_real_parser_reads_with_routing_tokens_and_cost()
     {
-        await using var small = await ChatBackend.StartAsync();
-        await using var large = await ChatBackend.StartAsync();
+        await using var small = await UsageBackend.StartAsync();
+        await using var large = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(small.BaseUrl, large.BaseUrl));
         const string secretPrompt = "what is the derivative of x^2 for customer 4711-secret";
 
@@ -17,7 +18,7 @@ public sealed class MetricsTests
         var streamed = await router.ChatAsync("integral of sin(x)", stream: true);
         Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
         Assert.Contains("[DONE]", await streamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        large.Fail = true;
+        large.Behavior = BackendBehavior.ServerError;
         Assert.Equal(HttpStatusCode.BadGateway, (await router.ChatAsync("derivative again")).StatusCode);
 
         var response = await router.GetAsync("/metrics");
@@ -70,7 +71,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Feature_counters_recorded_through_RouterMetrics_appear_with_their_labels()
     {
-        await using var small = await ChatBackend.StartAsync();
+        await using var small = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(small.BaseUrl, small.BaseUrl));
         var metrics = router.Services.GetRequiredService<SemanticRouter.Core.Observability.RouterMetrics>();
         metrics.CacheHit("general");
@@ -101,7 +102,7 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_can_be_switched_off_in_config()
     {
-        await using var small = await ChatBackend.StartAsync();
+        await using var small = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(small.BaseUrl, small.BaseUrl, """
               services:
                 observability: {metrics: {enabled: false}}

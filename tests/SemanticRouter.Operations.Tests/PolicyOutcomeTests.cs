@@ -13,7 +13,7 @@ public sealed class PolicyOutcomeTests
     [Fact]
     public async Task A_fast_response_block_counts_as_a_blocked_request_and_not_as_an_upstream_request()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         var yaml = Configs.Router(backend.BaseUrl, backend.BaseUrl).Replace(
             """{type: system_prompt, configuration: {system_prompt: "You are a math expert.", mode: insert}}""",
             """{type: fast_response, configuration: {message: "Math is closed today."}}""",

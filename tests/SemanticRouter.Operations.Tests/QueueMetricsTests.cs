@@ -7,7 +7,7 @@ public sealed class QueueMetricsTests
     [Fact]
     public async Task Queue_handlers_count_processed_and_poisoned_messages_per_queue()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
         var handlers = router.Services.GetServices<IQueueMessageHandler>().ToDictionary(h => h.QueueName);
 

@@ -13,7 +13,7 @@ public sealed class TracingTests
     public async Task With_tracing_on_spans_are_exported_over_OTLP_and_the_backend_joins_the_callers_trace()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl, $$"""
               services:
                 observability:
@@ -23,7 +23,7 @@ public sealed class TracingTests
         var response = await router.ChatAsync("what is the integral of x", headers: new Dictionary<string, string> { ["traceparent"] = $"00-{TraceId}-{ClientSpanId}-01" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var upstream = Assert.Single(backend.Requests);
+        var upstream = Assert.Single(backend.Requests).Headers;
         var parts = upstream["traceparent"].Split('-');
         Assert.Equal(4, parts.Length);
         Assert.Equal(TraceId, parts[1]);
@@ -46,13 +46,13 @@ public sealed class TracingTests
     [Fact]
     public async Task With_tracing_off_the_callers_trace_stays_intact_upstream()
     {
-        await using var backend = await ChatBackend.StartAsync();
+        await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
 
         var traceparent = $"00-{TraceId}-{ClientSpanId}-01";
         var response = await router.ChatAsync("hello", headers: new Dictionary<string, string> { ["traceparent"] = traceparent, ["tracestate"] = "vendor=1" });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var upstream = Assert.Single(backend.Requests);
+        var upstream = Assert.Single(backend.Requests).Headers;
 
         // Unchanged, or re-parented under a span the host created (ASP.NET Core's request activity,
         // present whenever anything in the process listens); either way the caller's trace continues.

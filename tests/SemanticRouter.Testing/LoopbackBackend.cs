@@ -51,6 +51,14 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Token counts reported in <c>usage</c> (JSON answers, and the final stream chunk when <see cref="StreamUsage"/>).</summary>
+    public int PromptTokens { get; set; } = 5;
+
+    public int CompletionTokens { get; set; } = 3;
+
+    /// <summary>Ends streams with a usage chunk (what OpenAI sends for <c>stream_options.include_usage</c>).</summary>
+    public bool StreamUsage { get; set; }
+
     /// <summary>False keeps <see cref="Requests"/> empty, so a long benchmark does not grow the heap.</summary>
     public bool RecordRequests { get; set; } = true;
 
@@ -169,6 +177,11 @@ public sealed class LoopbackBackend : IAsyncDisposable
             }
 
             await http.Response.WriteAsync($"data: {Chunk(model, null, "stop")}\n\n");
+            if (StreamUsage)
+            {
+                await http.Response.WriteAsync($$"""data: {"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1700000000,"model":"{{model}}","choices":[],"usage":{{Usage().ToJsonString()}}}""" + "\n\n");
+            }
+
             await http.Response.WriteAsync("data: [DONE]\n\n");
             return;
         }
@@ -186,13 +199,15 @@ public sealed class LoopbackBackend : IAsyncDisposable
                 ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer },
                 ["finish_reason"] = "stop",
             }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = 5, ["completion_tokens"] = 3, ["total_tokens"] = 8 },
+            ["usage"] = Usage(),
         }.ToJsonString());
 
         // With a Content-Length, as OpenAI-compatible servers answer non-streaming requests.
         http.Response.ContentLength = json.Length;
         await http.Response.Body.WriteAsync(json);
     }
+
+    private JsonObject Usage() => new() { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = CompletionTokens, ["total_tokens"] = PromptTokens + CompletionTokens };
 
     private static string Chunk(string model, string? content, string? finish, string? role = null)
     {
