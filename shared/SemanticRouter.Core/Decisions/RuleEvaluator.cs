@@ -27,49 +27,49 @@ public static class RuleEvaluator
         switch (node.Operator)
         {
             case "AND":
-            {
-                if (node.Conditions.Count == 0)
                 {
-                    return (true, 0);
-                }
-
-                var sum = 0.0;
-                foreach (var child in node.Conditions)
-                {
-                    var (matched, confidence) = Evaluate(child, results, matchedLeaves);
-                    if (!matched)
+                    if (node.Conditions.Count == 0)
                     {
-                        return (false, 0);
+                        return (true, 0);
                     }
 
-                    sum += confidence;
-                }
+                    var sum = 0.0;
+                    foreach (var child in node.Conditions)
+                    {
+                        var (matched, confidence) = Evaluate(child, results, matchedLeaves);
+                        if (!matched)
+                        {
+                            return (false, 0);
+                        }
 
-                return (true, sum / node.Conditions.Count);
-            }
+                        sum += confidence;
+                    }
+
+                    return (true, sum / node.Conditions.Count);
+                }
 
             case "OR":
-            {
-                var any = false;
-                var best = 0.0;
-                foreach (var child in node.Conditions)
                 {
-                    var (matched, confidence) = Evaluate(child, results, matchedLeaves);
-                    if (matched)
+                    var any = false;
+                    var best = 0.0;
+                    foreach (var child in node.Conditions)
                     {
-                        any = true;
-                        best = Math.Max(best, confidence);
+                        var (matched, confidence) = Evaluate(child, results, matchedLeaves);
+                        if (matched)
+                        {
+                            any = true;
+                            best = Math.Max(best, confidence);
+                        }
                     }
+
+                    return (any, any ? best : 0);
                 }
 
-                return (any, any ? best : 0);
-            }
-
             case "NOT":
-            {
-                var (matched, _) = Evaluate(node.Conditions[0], results, null);
-                return matched ? (false, 0) : (true, 1.0);
-            }
+                {
+                    var (matched, _) = Evaluate(node.Conditions[0], results, null);
+                    return matched ? (false, 0) : (true, 1.0);
+                }
 
             default:
                 throw new InvalidOperationException("unvalidated rule operator " + node.Operator);
