@@ -185,12 +185,18 @@ internal sealed class HnswIndex : IVectorIndex
         }
     }
 
-    /// <summary>Structural checks for tests: every link valid, no self or duplicate links, lists within capacity, and how many nodes the bottom layer reaches from the entry point.</summary>
+    /// <summary>
+    /// Structural checks for tests: every link valid, no self or duplicate links, lists within
+    /// capacity, links without their reverse (none while no list has filled up), and how many nodes
+    /// the bottom layer reaches from the entry point.
+    /// </summary>
     internal HnswDiagnostics Diagnose()
     {
         var invalid = 0;
         var self = 0;
         var duplicates = 0;
+        var oneWay = 0;
+        var full = 0;
         for (var node = 0; node < _nodes; node++)
         {
             for (var level = 0; level <= LevelOf(node); level++)
@@ -203,6 +209,7 @@ internal sealed class HnswIndex : IVectorIndex
                     continue;
                 }
 
+                full += count == links.Length - 1 ? 1 : 0;
                 var seen = new HashSet<int>();
                 for (var i = 1; i <= count; i++)
                 {
@@ -218,6 +225,10 @@ internal sealed class HnswIndex : IVectorIndex
                     else if (!seen.Add(n))
                     {
                         duplicates++;
+                    }
+                    else if (!Links(n, level)[1..(Links(n, level)[0] + 1)].Contains(node))
+                    {
+                        oneWay++;
                     }
                 }
             }
@@ -244,7 +255,7 @@ internal sealed class HnswIndex : IVectorIndex
             }
         }
 
-        return new HnswDiagnostics(_nodes, reachable, invalid, self, duplicates);
+        return new HnswDiagnostics(_nodes, reachable, invalid, self, duplicates, oneWay, full);
     }
 
     private (int Node, int Level) Allocate(long id, ReadOnlySpan<float> vector)
@@ -606,4 +617,4 @@ internal sealed class HnswIndex : IVectorIndex
 internal sealed record HnswParameters(int M = 16, int EfConstruction = 200, int EfSearch = 64, int Seed = 42);
 
 /// <summary>What <see cref="HnswIndex"/>'s structural check found (tests).</summary>
-internal sealed record HnswDiagnostics(int Nodes, int ReachableFromEntry, int InvalidLinks, int SelfLinks, int DuplicateLinks);
+internal sealed record HnswDiagnostics(int Nodes, int ReachableFromEntry, int InvalidLinks, int SelfLinks, int DuplicateLinks, int OneWayLinks, int FullLists);
