@@ -43,6 +43,15 @@ internal static class ThresholdReport
         }
 
         ThresholdEvaluation.Candidate.MaxSubstitution = int.MaxValue;
+
+        // A stricter variant: refuse any content-word difference, additions and drops included.
+        foreach (var split in new[] { data.Tune, data.HeldOut })
+        {
+            bool Strict(ThresholdEvaluation.Candidate c) => c.Hit(dt) && c.Terms.OnlyCached == 0 && c.Terms.OnlyQuery == 0;
+            var negatives = ThresholdEvaluation.GuardedKinds.SelectMany(k => split.Negatives.GetValueOrDefault(k) ?? []).ToList();
+            var added = split.Negatives.GetValueOrDefault("q_added_word") ?? [];
+            Console.WriteLine($"strict ({split.Name}): paraphrase hit rate {split.Positives.Count(Strict) / (double)split.Positives.Count:P1}, rewording {split.Rewordings.Count(Strict) / (double)split.Rewordings.Count:P1}, false hits {negatives.Count(Strict) / (double)negatives.Count:P2}, q_added_word {added.Count(Strict) / (double)Math.Max(1, added.Count):P1} (default rule: q_added_word {split.FalseHitRate(["q_added_word"], dt):P1})");
+        }
         foreach (var (kind, list) in data.HeldOut.Negatives.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             Console.WriteLine($"held-out {kind}: {list.Count} negatives");

@@ -11,7 +11,8 @@ namespace SemanticRouter.Cache.Tests.Evaluation;
 /// never copied): single-line questions of 25–300 characters, held out when <c>question_id % 5 == 4</c>.
 /// Per cached question: <c>q_unrelated</c> (two other questions), <c>q_number</c> (first number + 1),
 /// <c>q_content_word</c> (its longest lower-case content word replaced by another question's — "boil an
-/// egg" → "boil a potato"), <c>q_word_swap</c> and <c>q_negation</c>. Rewordings that keep the content
+/// egg" → "boil a potato"), <c>q_content_word_2</c> (a second one too), <c>q_word_swap</c>, <c>q_negation</c>
+/// and <c>q_added_word</c> ("… with &lt;word&gt;?", a known limit outside the target). Rewordings that keep the content
 /// words ("Can you tell me …", "…, please?") are positives, reported apart from the paraphrase pairs.
 /// </summary>
 internal static partial class QuestionNearMisses
@@ -68,6 +69,14 @@ internal static partial class QuestionNearMisses
                 }
 
                 ThresholdEvaluation.AddShapeNearMisses(split, embedder, cached, prefix: "q_");
+
+                // An added qualifier ("… in the microwave"): only additions, which the content guard
+                // lets through; reported as a known limit, outside the false-hit target.
+                var qualifier = ContentWords(other).Select(m => m.Value).FirstOrDefault(w => !q.Contains(w, StringComparison.OrdinalIgnoreCase));
+                if (qualifier is not null)
+                {
+                    split.Add("q_added_word", ThresholdEvaluation.Score(embedder, cached, q.TrimEnd('?', '.', ' ', ':') + " with " + qualifier + "?"));
+                }
 
                 split.Rewordings.Add(ThresholdEvaluation.Score(embedder, cached, "Can you tell me " + char.ToLowerInvariant(q[0]) + q[1..]));
                 split.Rewordings.Add(ThresholdEvaluation.Score(embedder, cached, q.TrimEnd('?', '.', ' ', ':') + ", please?"));
