@@ -60,6 +60,17 @@ public sealed class NearMissGuardTests
     }
 
     [Fact]
+    public void Strict_mode_also_refuses_added_or_dropped_content_words()
+    {
+        var cached = NearMissGuard.Terms("How do I boil an egg?");
+        var qualified = NearMissGuard.Terms("How do I boil an egg in the microwave?");
+        Assert.True(NearMissGuard.Allows(cached, qualified));
+        Assert.False(NearMissGuard.Allows(cached, qualified, strict: true));
+        Assert.False(NearMissGuard.Allows(qualified, cached, strict: true));
+        Assert.True(NearMissGuard.Allows(cached, NearMissGuard.Terms("Can you tell me how I boil an egg, please?"), strict: true));
+    }
+
+    [Fact]
     public void Entries_without_terms_only_match_lookups_without_terms()
     {
         Assert.True(NearMissGuard.Allows(null, null));

@@ -101,6 +101,30 @@ public sealed class ResponseCacheRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Strict_content_guard_also_misses_an_added_qualifier()
+    {
+        await using var strict = await CacheRouter.StartAsync(_backend.BaseUrl, plugin: "{mode: exact_then_semantic, content_guard: strict}");
+        var first = await strict.AskAsync("How do I boil an egg?");
+        var qualified = await strict.AskAsync("How do I boil an egg in the microwave?");
+        var rewording = await strict.AskAsync("how do i boil an egg");
+
+        Assert.False(qualified.CacheHit);
+        Assert.True(rewording.CacheHit);
+        Assert.Equal(first.Text, rewording.Text);
+        Assert.Equal(2, _backend.Calls);
+    }
+
+    [Fact]
+    public async Task Default_content_guard_lets_an_added_qualifier_hit()
+    {
+        // The documented gap of the default (substitution) rule; strict mode closes it.
+        await _router.AskAsync("How do I boil an egg?");
+        var qualified = await _router.AskAsync("How do I boil an egg in the microwave?");
+
+        Assert.True(qualified.CacheHit);
+    }
+
+    [Fact]
     public async Task Tenant_A_entry_is_never_served_to_tenant_B()
     {
         var a = await _router.AskAsync("What is our refund policy?", tenant: "tenant-a");

@@ -21,7 +21,7 @@ internal static class CacheKeyBuilder
         "model", "stream", "stream_options", "user", "metadata", "store",
     };
 
-    public static CacheKey Build(RoutingContext context, CacheScope scope, string embedderName, bool entityGuard, bool contentGuard)
+    public static CacheKey Build(RoutingContext context, CacheScope scope, string embedderName, bool entityGuard, ContentGuardMode contentGuard)
     {
         var tenant = TrustedIdentity.Tenant(context.Headers);
         var user = TrustedIdentity.User(context.Headers);
@@ -40,14 +40,15 @@ internal static class CacheKeyBuilder
         AppendField(sha, entityGuard ? SalientTokens.Signature(lastUser) : string.Empty);
 
         // Entries written with the content guard are only compared with lookups that apply it.
-        AppendField(sha, contentGuard ? "content-guard" : string.Empty);
+        AppendField(sha, contentGuard switch { ContentGuardMode.Strict => "content-guard-strict", ContentGuardMode.Substitution => "content-guard", _ => string.Empty });
         sha.AppendData(Fingerprint(request.Body));
         var partition = Convert.ToHexStringLower(sha.GetHashAndReset());
 
         AppendField(sha, partition);
         AppendField(sha, NormaliseForExactMatch(lastUser));
         var exact = Convert.ToHexStringLower(sha.GetHashAndReset());
-        return new CacheKey(tenant, scope == CacheScope.User ? user : string.Empty, model, partition, exact, contentGuard ? NearMissGuard.Terms(lastUser) : null);
+        return new CacheKey(tenant, scope == CacheScope.User ? user : string.Empty, model, partition, exact,
+            contentGuard == ContentGuardMode.Off ? null : NearMissGuard.Terms(lastUser), contentGuard == ContentGuardMode.Strict);
     }
 
     /// <summary>Canonical JSON of what changes the answer (see the type summary).</summary>

@@ -138,7 +138,7 @@ internal static class NearMissGuard
     }
 
     /// <summary>Whether a semantic hit on a cached question with <paramref name="cached"/> terms may serve a query with <paramref name="query"/> terms.</summary>
-    public static bool Allows(string? cached, string? query)
+    public static bool Allows(string? cached, string? query, bool strict = false)
     {
         if (cached is null || query is null)
         {
@@ -148,8 +148,11 @@ internal static class NearMissGuard
 
         // Any substitution refuses, however many words differ: a bound k lets (k+1)-word substitutions
         // of long questions through at the default threshold (measured in docs/caching.md).
+        // Strict: any added or dropped content word refuses too ("… in the microwave").
         var d = Compare(cached, query);
-        return !(d.OnlyCached > 0 && d.OnlyQuery > 0) && !d.Transposed;
+        return strict
+            ? d.OnlyCached == 0 && d.OnlyQuery == 0 && !d.Transposed
+            : !(d.OnlyCached > 0 && d.OnlyQuery > 0) && !d.Transposed;
     }
 
     /// <summary>How two term lists differ: terms (with multiplicity) only one side has, and whether they are one swap apart.</summary>

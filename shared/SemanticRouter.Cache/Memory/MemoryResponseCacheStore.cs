@@ -84,7 +84,7 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
             {
                 var best = index.Nearest(embedding);
                 if (best.Found && best.Similarity >= threshold &&
-                    _byId.GetValueOrDefault(best.Id) is { } candidate && NearMissGuard.Allows(candidate.Key.Terms, key.Terms))
+                    _byId.GetValueOrDefault(best.Id) is { } candidate && NearMissGuard.Allows(candidate.Key.Terms, key.Terms, key.StrictTerms))
                 {
                     entry = candidate;
                     similarity = best.Similarity;

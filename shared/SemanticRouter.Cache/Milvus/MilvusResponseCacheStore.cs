@@ -117,7 +117,7 @@ internal sealed partial class MilvusResponseCacheStore : IResponseCacheStore
             var row = data[0];
             var distance = row.TryGetProperty("distance", out var d) ? d.GetDouble() : double.NegativeInfinity;
             var storedTerms = row.TryGetProperty("terms", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            if (distance < threshold || !NearMissGuard.Allows(key.Terms is null ? null : storedTerms, key.Terms))
+            if (distance < threshold || !NearMissGuard.Allows(key.Terms is null ? null : storedTerms, key.Terms, key.StrictTerms))
             {
                 return null;
             }

@@ -47,7 +47,12 @@ public sealed class ResponseCachePluginFactory(IServiceProvider services) : IPlu
             configuration.Int("ttl_seconds", 1, 365 * 24 * 3600),
             scope,
             configuration.Bool("entity_guard") ?? true,
-            configuration.Bool("content_guard") ?? true);
+            configuration.Enum("content_guard", "true", "false", "strict") switch
+            {
+                "false" => ContentGuardMode.Off,
+                "strict" => ContentGuardMode.Strict,
+                _ => ContentGuardMode.Substitution,
+            });
     }
 
     public IRoutePlugin Create(object settings, PluginCreationContext context)

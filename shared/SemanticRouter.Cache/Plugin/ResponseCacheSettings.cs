@@ -20,4 +20,4 @@ public sealed record ResponseCacheSettings(
     int? TtlSeconds,
     CacheScope Scope,
     bool EntityGuard,
-    bool ContentGuard = true);
+    ContentGuardMode ContentGuard = ContentGuardMode.Substitution);

@@ -103,9 +103,10 @@ public sealed class MilvusCacheTests : IAsyncLifetime
         Assert.Equal(200, first.Status);
     }
 
+    /// <summary>A generous timeout: on a loaded 2-core machine a 2 s call limit dropped writes and made tests flaky.</summary>
     internal static string Store(string uri, string? tokenEnv)
     {
         var token = tokenEnv is null ? string.Empty : "token_env: " + tokenEnv + ", ";
-        return "{backend_type: milvus, embedding_model: hashing-ngram-512-v1, milvus: {uri: \"" + uri + "\", " + token + "collection: router_cache, timeout_seconds: 2}}";
+        return "{backend_type: milvus, embedding_model: hashing-ngram-512-v1, milvus: {uri: \"" + uri + "\", " + token + "collection: router_cache, timeout_seconds: 10}}";
     }
 }
