@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Pipeline;
@@ -21,8 +20,8 @@ public sealed class ComplexityComposerTests : IAsyncLifetime
 
     private static readonly RouterConfigLoader Loader = new(HostExtensions.Create(new ServiceCollection().BuildServiceProvider()), _ => null);
 
+    private ShippedModelsRouter _router = null!;
     private EchoBackend _backend = null!;
-    private WebApplication _app = null!;
     private HttpClient _http = null!;
 
     private static string Config(string backendUrl, string composer = "{operator: AND, conditions: [{type: keyword, name: math_tag}]}") => $$"""
@@ -66,21 +65,12 @@ public sealed class ComplexityComposerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _backend = await EchoBackend.StartAsync();
-        _app = RouterApplication.Build(
-            new RouterHostOptions { ConfigYaml = Config(_backend.BaseUrl), Urls = "http://127.0.0.1:0" },
-            services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = ShippedModels.Directory }));
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = RouterApplication.BoundAddress(_app), Timeout = TimeSpan.FromSeconds(60) };
+        _router = await ShippedModelsRouter.StartAsync(url => Config(url));
+        _backend = _router.Backend;
+        _http = _router.Http;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _router.DisposeAsync();
 
     [Fact]
     public async Task The_level_applies_when_the_composer_matches()

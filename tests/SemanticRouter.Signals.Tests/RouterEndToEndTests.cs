@@ -2,18 +2,14 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
-using SemanticRouter.Functions.Hosting;
-using SemanticRouter.Signals.Models;
 
 namespace SemanticRouter.Signals.Tests;
 
 /// <summary>The learned signals and plugins through the real router app (Kestrel on loopback) and a real echo backend.</summary>
 public sealed class RouterEndToEndTests : IAsyncLifetime
 {
+    private ShippedModelsRouter _router = null!;
     private EchoBackend _backend = null!;
-    private WebApplication _app = null!;
     private HttpClient _http = null!;
 
     public static string Config(string backendUrl) => $$$"""
@@ -68,21 +64,12 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _backend = await EchoBackend.StartAsync();
-        _app = RouterApplication.Build(
-            new RouterHostOptions { ConfigYaml = Config(_backend.BaseUrl), Urls = "http://127.0.0.1:0" },
-            services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = ShippedModels.Directory }));
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = RouterApplication.BoundAddress(_app), Timeout = TimeSpan.FromSeconds(60) };
+        _router = await ShippedModelsRouter.StartAsync(Config);
+        _backend = _router.Backend;
+        _http = _router.Http;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        await _backend.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _router.DisposeAsync();
 
     [Fact]
     public async Task Ready_turns_200_once_the_referenced_models_are_loaded()
