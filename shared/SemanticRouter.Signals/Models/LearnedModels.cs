@@ -25,6 +25,10 @@ public sealed class LearnedModels : IDisposable
     private readonly PerFolder<PiiDetector> _pii;
     private readonly CancellationTokenSource _disposed = new();
 
+    // Refreshes arrive as events; one reload at a time keeps the folder swaps in order.
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private int _reloads;
+
     public LearnedModels(LearnedModelOptions? options = null, ModelOptions? modelOptions = null, ILearnedModelSource? source = null)
     {
         Options = options ?? new LearnedModelOptions();
@@ -44,7 +48,7 @@ public sealed class LearnedModels : IDisposable
     public string Directory { get; }
 
     /// <summary>Reloads after a refresh: how many succeeded, and the last failure (the previous version keeps serving).</summary>
-    public int Reloads { get; private set; }
+    public int Reloads => Volatile.Read(ref _reloads);
 
     public string? LastReloadError { get; private set; }
 
@@ -117,31 +121,14 @@ public sealed class LearnedModels : IDisposable
             return;
         }
 
-        foreach (var model in Enum.GetValues<LearnedModel>().Where(m => changedNames.Contains(NameOf(m), StringComparer.Ordinal)))
+        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            // A model nobody requires yet loads its current version on first use anyway.
-            if (!_folders.TryGetValue(model, out var old))
-            {
-                continue;
-            }
-
-            try
-            {
-                var folder = await _source.GetFolderAsync(NameOf(model), cancellationToken).ConfigureAwait(false);
-                if (folder == old)
-                {
-                    continue;
-                }
-
-                await Task.Run(() => Load(model, folder), cancellationToken).ConfigureAwait(false);
-                _folders[model] = folder;
-                Reloads++;
-                _ = ReleaseLaterAsync(old);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LastReloadError = $"{NameOf(model)}: {e.GetBaseException().Message}";
-            }
+            await ReloadChangedAsync(_source, changedNames, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _reloading.Release();
         }
     }
 
@@ -155,6 +142,37 @@ public sealed class LearnedModels : IDisposable
         _disposed.Cancel();
         _registry.Dispose();
         _disposed.Dispose();
+        _reloading.Dispose();
+    }
+
+    private async Task ReloadChangedAsync(ILearnedModelSource source, IReadOnlyList<string> changedNames, CancellationToken cancellationToken)
+    {
+        foreach (var model in Enum.GetValues<LearnedModel>().Where(m => changedNames.Contains(NameOf(m), StringComparer.Ordinal)))
+        {
+            // A model nobody requires yet loads its current version on first use anyway.
+            if (!_folders.TryGetValue(model, out var old))
+            {
+                continue;
+            }
+
+            try
+            {
+                var folder = await source.GetFolderAsync(NameOf(model), cancellationToken).ConfigureAwait(false);
+                if (folder == old)
+                {
+                    continue;
+                }
+
+                await Task.Run(() => Load(model, folder), cancellationToken).ConfigureAwait(false);
+                _folders[model] = folder;
+                Interlocked.Increment(ref _reloads);
+                _ = ReleaseLaterAsync(old);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LastReloadError = $"{NameOf(model)}: {e.GetBaseException().Message}";
+            }
+        }
     }
 
     private void OnModelsChanged(object? sender, IReadOnlyList<string> names) => _ = ReloadAsync(names, _disposed.Token);
