@@ -101,12 +101,11 @@ public sealed class ResponseCacheRoutingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Strict_content_guard_also_misses_an_added_qualifier()
+    public async Task Default_strict_content_guard_misses_an_added_qualifier()
     {
-        await using var strict = await CacheRouter.StartAsync(_backend.BaseUrl, plugin: "{mode: exact_then_semantic, content_guard: strict}");
-        var first = await strict.AskAsync("How do I boil an egg?");
-        var qualified = await strict.AskAsync("How do I boil an egg in the microwave?");
-        var rewording = await strict.AskAsync("how do i boil an egg");
+        var first = await _router.AskAsync("How do I boil an egg?");
+        var qualified = await _router.AskAsync("How do I boil an egg in the microwave?");
+        var rewording = await _router.AskAsync("how do i boil an egg");
 
         Assert.False(qualified.CacheHit);
         Assert.True(rewording.CacheHit);
@@ -115,13 +114,16 @@ public sealed class ResponseCacheRoutingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Default_content_guard_lets_an_added_qualifier_hit()
+    public async Task Substitution_content_guard_lets_an_added_qualifier_hit()
     {
-        // The documented gap of the default (substitution) rule; strict mode closes it.
-        await _router.AskAsync("How do I boil an egg?");
-        var qualified = await _router.AskAsync("How do I boil an egg in the microwave?");
+        // The documented gap of content_guard: true (substitutions and swaps only), the higher-hit-rate option.
+        await using var substitution = await CacheRouter.StartAsync(_backend.BaseUrl, plugin: "{mode: exact_then_semantic, content_guard: true}");
+        await substitution.AskAsync("How do I boil an egg?");
+        var qualified = await substitution.AskAsync("How do I boil an egg in the microwave?");
+        var substituted = await substitution.AskAsync("How do I boil a potato?");
 
         Assert.True(qualified.CacheHit);
+        Assert.False(substituted.CacheHit);
     }
 
     [Fact]

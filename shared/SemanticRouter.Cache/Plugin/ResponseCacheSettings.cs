@@ -20,4 +20,4 @@ public sealed record ResponseCacheSettings(
     int? TtlSeconds,
     CacheScope Scope,
     bool EntityGuard,
-    ContentGuardMode ContentGuard = ContentGuardMode.Substitution);
+    ContentGuardMode ContentGuard = ContentGuardMode.Strict);
