@@ -67,9 +67,8 @@ public sealed class EndToEndTests(AzuriteServer azurite) : AzuriteTest(azurite)
         backend.Answer = "The tower was finished in 1899.";
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl, "sync"), Azurite);
 
-        using var response = await router.Http.PostAsync("/v1/chat/completions", JsonContent.Create(JsonNode.Parse($$"""
-            {"model": "MoM", "context": ["{{TestConfigs.EiffelContext}}"], "messages": [{"role": "user", "content": "When was the tower finished?"}]}
-            """)));
+        using var request = TestConfigs.EiffelRequest("When was the tower finished?");
+        using var response = await router.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("true", response.Headers.GetValues("x-vsr-hallucination-detected").Single());

@@ -34,9 +34,8 @@ public sealed class OnnxDetectorModelStoreTests(AzuriteServer azurite) : Azurite
                 Azurite,
                 new Dictionary<string, string> { [AsyncSettings.DetectorModelSetting] = "halu-detector", ["MODELS_CACHE_DIR"] = cache });
 
-            using var response = await router.Http.PostAsync("/v1/chat/completions", JsonContent.Create(JsonNode.Parse($$"""
-                {"model": "MoM", "context": ["{{TestConfigs.EiffelContext}}"], "messages": [{"role": "user", "content": "How tall is the Eiffel Tower?"}]}
-                """)));
+            using var request = TestConfigs.EiffelRequest();
+            using var response = await router.Http.SendAsync(request);
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("324 m; 1889", response.Headers.GetValues("x-vsr-hallucination-spans").Single());
@@ -66,13 +65,7 @@ public sealed class OnnxDetectorModelStoreTests(AzuriteServer azurite) : Azurite
                 new Dictionary<string, string> { [AsyncSettings.DetectorModelSetting] = "lettuce-large", ["MODELS_CACHE_DIR"] = cache, ["QUEUE_MAX_DEQUEUE_COUNT"] = "2" });
 
             var requestId = "req-nodetector-" + Guid.NewGuid().ToString("N");
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-            {
-                Content = JsonContent.Create(JsonNode.Parse($$"""
-                    {"model": "MoM", "context": ["{{TestConfigs.EiffelContext}}"], "messages": [{"role": "user", "content": "How tall is the Eiffel Tower?"}]}
-                    """)),
-            };
-            request.Headers.Add("x-request-id", requestId);
+            using var request = TestConfigs.EiffelRequest(requestId: requestId);
             using var response = await router.Http.SendAsync(request);
 
             // The inline check is skipped, not the answer.

@@ -123,13 +123,7 @@ public sealed class OnnxDetectorTests
             services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = models.Directory }));
 
         var requestId = "req-onnx-" + Guid.NewGuid().ToString("N");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = JsonContent.Create(JsonNode.Parse($$"""
-                {"model": "MoM", "context": ["{{TestConfigs.EiffelContext}}"], "messages": [{"role": "user", "content": "How tall is the Eiffel Tower?"}]}
-                """)),
-        };
-        request.Headers.Add("x-request-id", requestId);
+        using var request = TestConfigs.EiffelRequest(requestId: requestId);
         using var response = await router.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

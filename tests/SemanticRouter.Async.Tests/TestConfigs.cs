@@ -3,6 +3,26 @@ namespace SemanticRouter.Async.Tests;
 /// <summary>Router configs for the queue-function tests.</summary>
 internal static class TestConfigs
 {
+    /// <summary>A routed chat request carrying the Eiffel Tower context as a RAG field, optionally tagged with a request id.</summary>
+    public static HttpRequestMessage EiffelRequest(string question = "How tall is the Eiffel Tower?", string? requestId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new System.Text.Json.Nodes.JsonObject
+            {
+                ["model"] = "MoM",
+                ["context"] = new System.Text.Json.Nodes.JsonArray(EiffelContext),
+                ["messages"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["role"] = "user", ["content"] = question }),
+            }),
+        };
+        if (requestId is not null)
+        {
+            request.Headers.Add("x-request-id", requestId);
+        }
+
+        return request;
+    }
+
     /// <summary><c>grounded</c> (keyword "tower") runs HaluGate; <c>chat</c> (everything else) picks small/large by user ratings.</summary>
     public static string Router(Uri backend, string hallucinationMode = "both") => $$$"""
         version: v1
