@@ -64,9 +64,7 @@ public sealed record AsyncSettings
         }
 
         var name = raw.Trim();
-        // The manifest's model-name rule: 1-64 of [a-z0-9._-], starting with a letter or digit.
-        var valid = name.Length <= 64 && char.IsAsciiLetterOrDigit(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');
-        return valid
+        return Storage.ModelStore.ModelManifestJson.IsModelName(name)
             ? name
             : throw new InvalidOperationException($"{DetectorModelSetting} must name a model of models/manifest.json (1-64 of a-z, 0-9, '.', '_', '-'), not '{(name.Length > 64 ? name[..64] + "..." : name)}'.");
     }

@@ -80,17 +80,17 @@ public sealed class OnnxDetectorTests
         models.Add("classifier", bert);
         await models.WriteManifestAsync();
 
-        Assert.Equal(Path.Combine(models.Directory, "halu"), DetectorModelResolver.Resolve(models.Directory, "halu"));
+        Assert.Equal(Path.Combine(models.Directory, "halu"), await DetectorModelResolver.ResolveAsync(models.Directory, "halu"));
 
-        var missing = Assert.Throws<InvalidOperationException>(() => DetectorModelResolver.Resolve(models.Directory, "nope"));
+        var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => DetectorModelResolver.ResolveAsync(models.Directory, "nope"));
         Assert.Contains("HALUGATE_DETECTOR_MODEL names 'nope', which is not in", missing.Message, StringComparison.Ordinal);
         Assert.Contains("halu", missing.Message, StringComparison.Ordinal);
 
-        var kind = Assert.Throws<InvalidOperationException>(() => DetectorModelResolver.Resolve(models.Directory, "classifier"));
+        var kind = await Assert.ThrowsAsync<InvalidOperationException>(() => DetectorModelResolver.ResolveAsync(models.Directory, "classifier"));
         Assert.Contains("HALUGATE_DETECTOR_MODEL names 'classifier', whose kind is 'sequence-classifier'", kind.Message, StringComparison.Ordinal);
 
         File.AppendAllText(Path.Combine(models.Directory, "halu", "config.json"), " ");
-        var changed = Assert.Throws<InvalidOperationException>(() => DetectorModelResolver.Resolve(models.Directory, "halu"));
+        var changed = await Assert.ThrowsAsync<InvalidOperationException>(() => DetectorModelResolver.ResolveAsync(models.Directory, "halu"));
         Assert.Contains("does not match the manifest", changed.Message, StringComparison.Ordinal);
     }
 

@@ -46,7 +46,7 @@ internal static class AuditCommand
                 var folder = parseResult.GetValue(models)?.FullName ?? new SemanticRouter.Signals.Models.LearnedModelOptions().ResolveModelsDirectory();
                 try
                 {
-                    (audit, detector) = BatchAudit.CreateWithModel(folder, modelName, tokenThreshold: 0.5, threshold);
+                    (audit, detector) = await BatchAudit.CreateWithModelAsync(folder, modelName, tokenThreshold: 0.5, threshold);
                 }
                 catch (InvalidOperationException e)
                 {

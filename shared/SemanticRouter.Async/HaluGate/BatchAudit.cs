@@ -19,9 +19,9 @@ public sealed class BatchAudit(HallucinationAuditor auditor)
     /// Audits with the ONNX detector that <paramref name="modelName"/> names in the models folder's manifest (checked
     /// as at router startup); dispose the returned detector after the run.
     /// </summary>
-    public static (BatchAudit Audit, IDisposable Detector) CreateWithModel(string modelsDirectory, string modelName, double tokenThreshold, double minConfidence)
+    public static async Task<(BatchAudit Audit, IDisposable Detector)> CreateWithModelAsync(string modelsDirectory, string modelName, double tokenThreshold, double minConfidence)
     {
-        var detector = OnnxTokenSpanDetector.Load(modelName, DetectorModelResolver.Resolve(modelsDirectory, modelName), tokenThreshold);
+        var detector = OnnxTokenSpanDetector.Load(modelName, await DetectorModelResolver.ResolveAsync(modelsDirectory, modelName).ConfigureAwait(false), tokenThreshold);
         return (new BatchAudit(new HallucinationAuditor(detector, minConfidence)), detector);
     }
 

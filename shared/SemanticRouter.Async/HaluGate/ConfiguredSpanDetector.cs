@@ -18,7 +18,7 @@ internal sealed class ConfiguredSpanDetector : ISpanDetector, IDisposable
         UsesModelStore = store is not null;
         _load = new(() => Task.Run(async () =>
         {
-            var folder = store is null ? DetectorModelResolver.Resolve(localModelsDirectory(), modelName) : await FromStoreAsync(store, modelName).ConfigureAwait(false);
+            var folder = store is null ? await DetectorModelResolver.ResolveAsync(localModelsDirectory(), modelName).ConfigureAwait(false) : await FromStoreAsync(store, modelName).ConfigureAwait(false);
             return OnnxTokenSpanDetector.Load(modelName, folder, threshold);
         }));
     }
@@ -56,8 +56,7 @@ internal sealed class ConfiguredSpanDetector : ISpanDetector, IDisposable
             throw new InvalidOperationException($"{AsyncSettings.DetectorModelSetting} names '{modelName}': {e.Message}", e);
         }
 
-        return DetectorModelResolver.Kinds.Contains(location.Kind, StringComparer.Ordinal)
-            ? location.Directory
-            : throw new InvalidOperationException($"{AsyncSettings.DetectorModelSetting} names '{modelName}', whose kind is '{location.Kind}'; a hallucination detector must be one of: {string.Join(", ", DetectorModelResolver.Kinds)}.");
+        DetectorModelResolver.CheckKind(modelName, location.Kind);
+        return location.Directory;
     }
 }

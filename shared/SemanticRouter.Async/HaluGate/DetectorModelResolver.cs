@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SemanticRouter.Storage.ModelStore;
 
 namespace SemanticRouter.Async.HaluGate;
@@ -13,7 +12,7 @@ internal static class DetectorModelResolver
     /// <summary>Manifest kinds accepted for a detector (what <c>models manifest</c> writes for a …ForTokenClassification export, or the explicit name).</summary>
     public static readonly string[] Kinds = ["token-classifier", "hallucination-detector"];
 
-    public static string Resolve(string modelsDirectory, string modelName)
+    public static async Task<string> ResolveAsync(string modelsDirectory, string modelName, CancellationToken cancellationToken = default)
     {
         var setting = AsyncSettings.DetectorModelSetting;
         var manifestPath = Path.Combine(modelsDirectory, ModelManifest.FileName);
@@ -25,7 +24,7 @@ internal static class DetectorModelResolver
         ModelManifest manifest;
         try
         {
-            manifest = ModelManifestJson.Parse(File.ReadAllBytes(manifestPath), manifestPath);
+            manifest = ModelManifestJson.Parse(await File.ReadAllBytesAsync(manifestPath, cancellationToken).ConfigureAwait(false), manifestPath);
         }
         catch (InvalidDataException e)
         {
@@ -34,27 +33,26 @@ internal static class DetectorModelResolver
 
         var entry = manifest.Find(modelName)
             ?? throw new InvalidOperationException($"{setting} names '{modelName}', which is not in {manifestPath} (models there: {string.Join(", ", manifest.Models.Select(m => m.Name))}).");
-        if (!Kinds.Contains(entry.Kind, StringComparer.Ordinal))
-        {
-            throw new InvalidOperationException($"{setting} names '{modelName}', whose kind is '{entry.Kind}'; a hallucination detector must be one of: {string.Join(", ", Kinds)}.");
-        }
-
+        CheckKind(modelName, entry.Kind);
         var folder = Path.GetFullPath(Path.Combine(modelsDirectory, entry.Prefix));
-        foreach (var file in entry.Files)
+        try
         {
-            var path = Path.Combine(folder, file.Path);
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"{setting} names '{modelName}', but its file {path} is missing.");
-            }
-
-            using var stream = File.OpenRead(path);
-            if (stream.Length != file.Size || Convert.ToHexStringLower(SHA256.HashData(stream)) != file.Sha256)
-            {
-                throw new InvalidOperationException($"{setting} names '{modelName}', but {path} does not match the manifest's size/sha256 (regenerate it with `models manifest`).");
-            }
+            await ModelFiles.VerifyAsync(entry, folder, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelStoreException e)
+        {
+            throw new InvalidOperationException($"{setting} names '{modelName}', but {e.Message}", e);
         }
 
         return folder;
+    }
+
+    /// <summary>Throws, naming the setting, unless <paramref name="kind"/> is one a detector can be.</summary>
+    public static void CheckKind(string modelName, string kind)
+    {
+        if (!Kinds.Contains(kind, StringComparer.Ordinal))
+        {
+            throw new InvalidOperationException($"{AsyncSettings.DetectorModelSetting} names '{modelName}', whose kind is '{kind}'; a hallucination detector must be one of: {string.Join(", ", Kinds)}.");
+        }
     }
 }

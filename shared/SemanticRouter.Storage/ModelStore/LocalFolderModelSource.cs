@@ -34,23 +34,7 @@ internal sealed class LocalFolderModelSource(string modelsDirectory) : IModelSou
     public async Task<string> MaterializeAsync(ModelEntry model, IProgress<long> progress, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(Path.Combine(modelsDirectory, model.Prefix));
-        foreach (var file in model.Files)
-        {
-            var path = Path.Combine(directory, file.Path);
-            if (!File.Exists(path))
-            {
-                throw new ModelStoreException(model.Name, file.Path, $"missing in {directory}.");
-            }
-
-            var actual = await ModelManifestWriter.DescribeFileAsync(directory, path, cancellationToken).ConfigureAwait(false);
-            if (actual.Size != file.Size || actual.Sha256 != file.Sha256)
-            {
-                throw new ModelStoreException(model.Name, file.Path, $"does not match the manifest (expected sha256 {file.Sha256}, {file.Size} bytes; found {actual.Sha256}, {actual.Size} bytes). Regenerate it with `models manifest`.");
-            }
-
-            progress.Report(file.Size);
-        }
-
+        await ModelFiles.VerifyAsync(model, directory, progress, cancellationToken).ConfigureAwait(false);
         return directory;
     }
 

@@ -131,7 +131,8 @@ public static class ModelManifestJson
         return errors;
     }
 
-    internal static bool IsModelName(string? name) =>
+    /// <summary>The manifest's model-name rule: 1-64 of [a-z0-9._-], starting with a letter or digit.</summary>
+    public static bool IsModelName(string? name) =>
         name is { Length: >= 1 and <= 64 }
         && char.IsAsciiLetterOrDigit(name[0])
         && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.');
