@@ -44,9 +44,7 @@ internal static class HttpExchange
                 }
                 catch (BadHttpRequestException e)
                 {
-                    throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                        ? RouterException.TooLarge("Request body is over the server's limit.")
-                        : RouterException.BadRequest("The request body could not be read: " + e.Message);
+                    throw BodyReadFailed(e);
                 }
 
                 if (n == 0)
@@ -83,9 +81,7 @@ internal static class HttpExchange
         }
         catch (BadHttpRequestException e)
         {
-            throw e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? RouterException.TooLarge("Request body is over the server's limit.")
-                : RouterException.BadRequest("The request body could not be read: " + e.Message);
+            throw BodyReadFailed(e);
         }
         catch (EndOfStreamException)
         {
@@ -94,6 +90,11 @@ internal static class HttpExchange
 
         return body;
     }
+
+    private static RouterException BodyReadFailed(BadHttpRequestException e) =>
+        e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? RouterException.TooLarge("Request body is over the server's limit.")
+            : RouterException.BadRequest("The request body could not be read: " + e.Message);
 
     public static Dictionary<string, string> Headers(IHeaderDictionary source)
     {
