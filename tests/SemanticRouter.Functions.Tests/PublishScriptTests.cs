@@ -21,8 +21,8 @@ public sealed class PublishScriptTests : IDisposable
     [Fact]
     public async Task Publish_assembles_a_function_app_that_serves_and_runs_the_models()
     {
-        var (exit, output) = await RunAsync("bash", [Path.Combine(RepoPaths.Root, "functions", "publish.sh"), _out], TimeSpan.FromMinutes(10));
-        Assert.True(exit == 0, output);
+        var published = await ExternalProcess.RunAsync("bash", [Path.Combine(RepoPaths.Root, "functions", "publish.sh"), _out], timeout: TimeSpan.FromMinutes(10));
+        Assert.True(published.ExitCode == 0, published.StandardOutput + published.StandardError);
 
         Assert.True(File.Exists(Path.Combine(_out, "host.json")));
         Assert.True(File.Exists(_out + ".zip"));
@@ -38,9 +38,9 @@ public sealed class PublishScriptTests : IDisposable
         var handler = Path.Combine(_out, "SemanticRouter");
 
         // The shipped models and the bundled runtime, from the package alone.
-        var (inferExit, inferred) = await RunAsync(handler, ["infer", "--model", Path.Combine(_out, "models", "prompt-classifier"), "--text", "What is the derivative of sin x with respect to x?"], TimeSpan.FromMinutes(2));
-        Assert.True(inferExit == 0, inferred);
-        Assert.Contains("\"label\":\"math\"", inferred, StringComparison.Ordinal);
+        var inferred = await ExternalProcess.RunAsync(handler, ["infer", "--model", Path.Combine(_out, "models", "prompt-classifier"), "--text", "What is the derivative of sin x with respect to x?"], timeout: TimeSpan.FromMinutes(2));
+        Assert.True(inferred.ExitCode == 0, inferred.StandardError);
+        Assert.Contains("\"label\":\"math\"", inferred.StandardOutput, StringComparison.Ordinal);
 
         var port = FreePort.Next();
         using var serve = Process.Start(new ProcessStartInfo(handler, ["serve", "--demo", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
@@ -91,24 +91,5 @@ public sealed class PublishScriptTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "the published handler did not answer /health within 60 s");
             await Task.Delay(200);
         }
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
-    {
-        using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within {timeout}");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
