@@ -19,7 +19,7 @@ public sealed class SignalContext(ChatRequest request, IReadOnlyDictionary<strin
     public IReadOnlyDictionary<string, string> Headers { get; } = headers;
 
     private ConcurrentDictionary<string, object> Features =>
-        Volatile.Read(ref _features) ?? Interlocked.CompareExchange(ref _features, new(StringComparer.Ordinal), null) ?? _features;
+        LazyInitializer.EnsureInitialized(ref _features, static () => new(StringComparer.Ordinal));
 
     public Task<T> GetOrAddFeature<T>(string key, Func<Task<T>> factory) =>
         ((Lazy<Task<T>>)Features.GetOrAdd(key, static (_, f) => new Lazy<Task<T>>(f), factory)).Value;
