@@ -68,6 +68,20 @@ public sealed class CliServeAndValidateTests
         }
     }
 
+    [Fact]
+    public async Task Dotnet_run_resolves_a_relative_config_path_against_the_callers_directory()
+    {
+        // As the README runs it; the Web SDK would otherwise start the app in the project folder.
+        var result = await ExternalProcess.RunAsync(
+            "dotnet",
+            ["run", "--no-build", "--project", Path.Combine(RepoPaths.Root, "functions", "SemanticRouter.Functions"), "--", "validate", "--config", "gateway.yaml"],
+            timeout: TimeSpan.FromMinutes(2),
+            workingDirectory: Path.Combine(RepoPaths.Root, "config", "examples"));
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("gateway.yaml: OK", result.StandardOutput, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilListeningAsync(Uri baseAddress, Task<int> serving)
     {
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
