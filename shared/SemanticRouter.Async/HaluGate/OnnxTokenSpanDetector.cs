@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SemanticRouter.Inference.Models;
 using SemanticRouter.Inference.OnnxRuntime;
 using SemanticRouter.Inference.Tokenization;
 
@@ -45,7 +46,7 @@ internal sealed class OnnxTokenSpanDetector : ISpanDetector, IDisposable
     /// <summary>Loads the detector from a model folder (config.json, tokenizer.json, model.onnx or onnx/model.onnx).</summary>
     public static OnnxTokenSpanDetector Load(string name, string folder, double threshold)
     {
-        var onnx = new[] { Path.Combine(folder, "model.onnx"), Path.Combine(folder, "onnx", "model.onnx") }.FirstOrDefault(File.Exists)
+        var onnx = OnnxModelFile.Find(folder)
             ?? throw new FileNotFoundException($"No ONNX model in '{folder}': expected model.onnx or onnx/model.onnx.");
         using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "config.json")));
         var tokenizer = TokenizerLoader.Load(folder);

@@ -30,9 +30,8 @@ internal sealed class ModelFolder
             throw new DirectoryNotFoundException($"Model folder not found: '{full}'.");
         }
 
-        var candidates = new[] { System.IO.Path.Combine(full, "model.onnx"), System.IO.Path.Combine(full, "onnx", "model.onnx") };
-        var onnx = candidates.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException($"No ONNX model in '{full}': expected model.onnx or onnx/model.onnx.", candidates[0]);
+        var onnx = OnnxModelFile.Find(full)
+            ?? throw new FileNotFoundException($"No ONNX model in '{full}': expected model.onnx or onnx/model.onnx.", System.IO.Path.Combine(full, "model.onnx"));
         var configPath = System.IO.Path.Combine(full, "config.json");
         var config = File.Exists(configPath) ? ReadJson(configPath) : JsonDocument.Parse("{}").RootElement.Clone();
         return new ModelFolder(full, onnx, config);

@@ -10,7 +10,7 @@ public sealed class LearnedTextEmbedder(LearnedModels models) : Core.Embeddings.
 {
     private readonly PerFolder<string> _names = new(folder =>
     {
-        var onnx = new[] { Path.Combine(folder, "model.onnx"), Path.Combine(folder, "onnx", "model.onnx") }.FirstOrDefault(File.Exists);
+        var onnx = Inference.Models.OnnxModelFile.Find(folder);
         var name = models.NameOf(LearnedModel.SentenceEmbedder);
         if (onnx is null)
         {
