@@ -8,7 +8,7 @@ using SemanticRouter.Testing;
 // same run, alternating direct and routed rounds so machine noise hits both sides alike.
 // A minimal proxy (Kestrel + one upstream call, no parsing) runs in the same rounds as the floor any
 // proxy pays for the second loopback hop.
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile]
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile|pipeline]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 
@@ -54,6 +54,12 @@ var directUrl = new Uri(backend.BaseUrl + "/chat/completions");
 await using var proxy = await MinimalProxy.StartAsync(directUrl);
 const string RoutedBody = """{"model":"MoM","messages":[{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 const string DirectBody = """{"model":"big-model","messages":[{"role":"system","content":"You are a math expert."},{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
+
+if (args.Length > 2 && args[2] == "pipeline")
+{
+    Console.WriteLine(await PipelineRun.RunAsync(router.Services, RoutedBody, 200_000));
+    return 0;
+}
 
 var results = new List<LoadResult>();
 if (args.Length > 2 && args[2] == "profile")
@@ -105,6 +111,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"Throughput at concurrency 64: 
 report.AppendLine(CultureInfo.InvariantCulture, $"Minimal proxy (Kestrel + one pooled upstream call, no parsing) in the same run: added p50 +{p1.P50Ms - d1.P50Ms:F3} ms at concurrency 1; throughput/direct at 64 = {p64.Throughput / d64.Throughput:F2}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Router vs minimal proxy at 64: {r64.Throughput / p64.Throughput:F2} of its throughput; the router's own work adds p50 +{r1.P50Ms - p1.P50Ms:F3} ms at concurrency 1");
 report.AppendLine(CultureInfo.InvariantCulture, $"CPU per request at 64 (client + proxy + backend, whole process): direct {d64.CpuMicrosPerRequest:F0} µs, minimal proxy {p64.CpuMicrosPerRequest:F0} µs, router {r64.CpuMicrosPerRequest:F0} µs; the router's own work costs {r64.CpuMicrosPerRequest - p64.CpuMicrosPerRequest:F0} µs of CPU per request over the minimal proxy");
+report.AppendLine(await PipelineRun.RunAsync(router.Services, RoutedBody, 200_000));
 Console.WriteLine(report.ToString());
 await router.StopAsync();
 return 0;

@@ -39,13 +39,6 @@ internal static class InvocationEndpoint
                     return;
                 }
 
-                // Functions read route parameters from the route values whether the host proxied the original
-                // request or sent this payload to /{FunctionName}, whose own route has none.
-                foreach (var (name, value) in invocation.Params)
-                {
-                    http.Request.RouteValues.TryAdd(name, value);
-                }
-
                 RouterResponse response;
                 if (!f.Methods.Contains(invocation.Method, StringComparer.OrdinalIgnoreCase))
                 {
@@ -55,7 +48,8 @@ internal static class InvocationEndpoint
                 {
                     try
                     {
-                        response = await f.InvokeAsync(invocation.Request, http.RequestAborted);
+                        // The payload carries the route parameters the host matched (this endpoint's own route has none).
+                        response = await f.InvokeAsync(invocation.Request with { RouteValues = invocation.Params }, http.RequestAborted);
                     }
                     catch (RouterException e)
                     {

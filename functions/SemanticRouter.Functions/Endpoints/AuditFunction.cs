@@ -9,9 +9,9 @@ namespace SemanticRouter.Functions.Endpoints;
 /// <c>GET /api/v1/audits/{id}</c>: the HaluGate audit result of one request id (404 until the
 /// audit has run). The id is a route value: from the path when the request arrives directly (standalone
 /// server, or proxied by the Functions host), and from <c>Data.req.Params.id</c> when the host sends the
-/// invocation payload to <c>POST /Audit</c> (InvocationEndpoint copies Params into the route values).
+/// invocation payload to <c>POST /Audit</c> (InvocationEndpoint passes Params as the request's route values).
 /// </summary>
-internal sealed class AuditFunction(IAuditStore store, IHttpContextAccessor http) : IRouterFunction
+internal sealed class AuditFunction(IAuditStore store) : IRouterFunction
 {
     public string Name => "Audit";
 
@@ -23,7 +23,7 @@ internal sealed class AuditFunction(IAuditStore store, IHttpContextAccessor http
 
     public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
     {
-        var id = http.HttpContext?.Request.RouteValues["id"] as string;
+        request.RouteValues.TryGetValue("id", out var id);
         if (string.IsNullOrEmpty(id) || id.Length > 128 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             return RouterPipeline.Error(RouterException.BadRequest("The audit id must be a request id (letters, digits, '-', '_', '.').", "id"));

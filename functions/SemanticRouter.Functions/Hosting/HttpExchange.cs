@@ -21,14 +21,15 @@ internal static class HttpExchange
         }
 
         var headers = Headers(http.Request.Headers);
+        var route = RouteValues(http.Request.RouteValues);
         if (!HttpMethods.IsPost(http.Request.Method) && !HttpMethods.IsPut(http.Request.Method) && !HttpMethods.IsPatch(http.Request.Method))
         {
-            return new RouterRequest(ReadOnlyMemory<byte>.Empty, headers);
+            return new RouterRequest(ReadOnlyMemory<byte>.Empty, headers) { RouteValues = route };
         }
 
         if (length is > 0 and <= ExactReadMaxBytes)
         {
-            return new RouterRequest(await ReadExactlyAsync(http, (int)length.Value), headers);
+            return new RouterRequest(await ReadExactlyAsync(http, (int)length.Value), headers) { RouteValues = route };
         }
 
         using var buffer = new MemoryStream(4096);
@@ -65,7 +66,7 @@ internal static class HttpExchange
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return new RouterRequest(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), headers);
+        return new RouterRequest(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), headers) { RouteValues = route };
     }
 
     /// <summary>
@@ -95,6 +96,26 @@ internal static class HttpExchange
         e.StatusCode == StatusCodes.Status413PayloadTooLarge
             ? RouterException.TooLarge("Request body is over the server's limit.")
             : RouterException.BadRequest("The request body could not be read: " + e.Message);
+
+    /// <summary>Route parameters as strings; the shared empty map when the route has none (the chat path allocates nothing).</summary>
+    private static IReadOnlyDictionary<string, string> RouteValues(RouteValueDictionary values)
+    {
+        if (values.Count == 0)
+        {
+            return System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+        }
+
+        var copy = new Dictionary<string, string>(values.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in values)
+        {
+            if (value is not null)
+            {
+                copy[name] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+        }
+
+        return copy;
+    }
 
     public static Dictionary<string, string> Headers(IHeaderDictionary source)
     {

@@ -9,7 +9,6 @@ internal static class QueueServiceCollectionExtensions
     public static IServiceCollection AddSemanticRouterQueues(this IServiceCollection services, RouterHostOptions options)
     {
         services.AddSemanticRouterAsync(options.Environment);
-        services.AddHttpContextAccessor();
         services.AddTransient<IStartupFilter, RequestAttributionMiddleware.StartupFilter>();
         services.AddSingleton<IRouterFunction, FeedbackFunction>();
         services.AddSingleton<IRouterFunction, RatingsFunction>();

@@ -121,6 +121,12 @@ public sealed partial class RequestTelemetry
             return response;
         }
 
+        return WithStreamAccounting(response, body, answer, model);
+    }
+
+    // Separate from Complete so the closure's captures are allocated only for streams, not for every answer.
+    private RouterResponse WithStreamAccounting(RouterResponse response, Func<Stream, CancellationToken, Task> body, UpstreamResponse? answer, string model)
+    {
         var streamed = new RouterResponse
         {
             StatusCode = response.StatusCode,

@@ -214,9 +214,12 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         }
 
         h.TryAdd(VsrHeaders.ResponsePath, "upstream");
-        foreach (var (name, value) in context.ResponseHeaders)
+        if (context.ResponseHeadersIfAny is { } added)
         {
-            h[name] = value;
+            foreach (var (name, value) in added)
+            {
+                h[name] = value;
+            }
         }
 
         if (!context.Debug)

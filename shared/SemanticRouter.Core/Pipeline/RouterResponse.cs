@@ -9,7 +9,8 @@ public sealed class RouterResponse
 {
     public required int StatusCode { get; init; }
 
-    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    // Sized for the routing headers every routed answer carries, so adding them never regrows the map.
+    public Dictionary<string, string> Headers { get; } = new(8, StringComparer.OrdinalIgnoreCase);
 
     public string ContentType { get; init; } = "application/json";
 

@@ -43,12 +43,23 @@ public sealed class RoutingContext
 
     public ModelConfig? SelectedModel => Candidates.Count > 0 ? Candidates[0] : null;
 
+    // Created on first use: most requests never touch them, and these are allocated per request.
+    private Dictionary<string, string?>? _upstreamHeaderMutations;
+    private Dictionary<string, string>? _responseHeaders;
+    private Dictionary<string, object>? _items;
+
     /// <summary>Headers set on (value non-null) or removed from (value null) the upstream request.</summary>
-    public Dictionary<string, string?> UpstreamHeaderMutations { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string?> UpstreamHeaderMutations => _upstreamHeaderMutations ??= new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Headers added to the client response (always; debug-only ones are added by the pipeline).</summary>
-    public Dictionary<string, string> ResponseHeaders { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> ResponseHeaders => _responseHeaders ??= new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Per-request state shared between a plugin's request and response phases.</summary>
-    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, object> Items => _items ??= new(StringComparer.Ordinal);
+
+    /// <summary>The upstream header mutations, or null when no plugin made any (readers need not create the map).</summary>
+    internal IReadOnlyDictionary<string, string?>? UpstreamHeaderMutationsIfAny => _upstreamHeaderMutations;
+
+    /// <summary>The plugin-added response headers, or null when there are none.</summary>
+    internal IReadOnlyDictionary<string, string>? ResponseHeadersIfAny => _responseHeaders;
 }

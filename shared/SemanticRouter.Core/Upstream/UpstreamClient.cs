@@ -36,10 +36,10 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
     public async Task<UpstreamResponse> SendAsync(RoutingContext context, IReadOnlyList<UpstreamModel> candidates, CancellationToken cancellationToken)
     {
         var settings = context.Config.Global.Upstream;
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(settings.RequestBudget);
+        var deadline = Stopwatch.GetTimestamp() + (long)(settings.RequestBudget.TotalSeconds * Stopwatch.Frequency);
         var attempts = new List<UpstreamAttempt>(2);
         var sawTimeout = false;
+        var budgetExhausted = false;
 
         foreach (var model in candidates)
         {
@@ -47,19 +47,20 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             var body = JsonSerializer.SerializeToUtf8Bytes(context.Request.Body, CoreJsonContext.Default.JsonObject);
             foreach (var backend in model.OrderForRequest())
             {
-                if (attempts.Count >= settings.MaxAttempts || budget.IsCancellationRequested)
+                var started = Stopwatch.GetTimestamp();
+                budgetExhausted = started >= deadline;
+                if (attempts.Count >= settings.MaxAttempts || budgetExhausted)
                 {
                     break;
                 }
 
-                var started = Stopwatch.GetTimestamp();
-                var (response, outcome) = await TryOnceAsync(context, model, backend, body, budget, cancellationToken).ConfigureAwait(false);
+                var (response, timeout, outcome) = await TryOnceAsync(context, model, backend, body, deadline, cancellationToken).ConfigureAwait(false);
                 var attempt = new UpstreamAttempt(model.Name, backend.Name, outcome, Stopwatch.GetElapsedTime(started));
                 attempts.Add(attempt);
                 metrics?.UpstreamAttempt(model.Name, backend.Name, outcome);
                 if (response is not null)
                 {
-                    return new UpstreamResponse(response, model, backend, attempts);
+                    return new UpstreamResponse(response, model, backend, attempts, timeout);
                 }
 
                 sawTimeout |= outcome is "timeout" or "budget_exhausted";
@@ -69,7 +70,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
 
         var summary = string.Join(", ", attempts);
         LogExhausted(context.RequestId, attempts.Count);
-        if (sawTimeout || budget.IsCancellationRequested)
+        if (sawTimeout || budgetExhausted || Stopwatch.GetTimestamp() >= deadline)
         {
             throw new RouterException(504, "upstream_error", "upstream_timeout", $"No backend answered in time ({attempts.Count} attempts: {summary}).");
         }
@@ -77,10 +78,19 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         throw new RouterException(502, "upstream_error", "upstream_unavailable", $"Every backend failed ({attempts.Count} attempts: {summary}).");
     }
 
-    private async Task<(HttpResponseMessage? Response, string Outcome)> TryOnceAsync(RoutingContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, CancellationTokenSource budget, CancellationToken clientToken)
+    /// <summary>
+    /// One attempt, bounded by the model's first-byte timeout and what is left of the request budget. A usable
+    /// answer keeps its token source: the relay re-arms it as the idle timeout of body reads, so a request pays
+    /// for one linked source and one timer.
+    /// </summary>
+    private async Task<(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string Outcome)> TryOnceAsync(RoutingContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, long deadline, CancellationToken clientToken)
     {
-        using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
-        attemptCts.CancelAfter(model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout);
+        var firstByte = model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout;
+        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        var budgetBound = left < firstByte;
+        var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(clientToken);
+        attemptCts.CancelAfter(budgetBound ? left : firstByte);
+        var keep = false;
         using var activity = RouterActivitySource.Source.StartActivity("router.upstream", ActivityKind.Client);
         activity?.SetTag("router.upstream.model", model.Name);
         activity?.SetTag("router.upstream.backend", backend.Name);
@@ -92,11 +102,14 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             activity?.SetTag("http.response.status_code", status);
             if (status < 500 && status != 429)
             {
-                return (response, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                // The first-byte timer is done; the relay arms the idle timeout before each body read.
+                attemptCts.CancelAfter(Timeout.InfiniteTimeSpan);
+                keep = true;
+                return (response, attemptCts, StatusText(status));
             }
 
             response.Dispose();
-            return (null, status.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return (null, null, StatusText(status));
         }
         catch (OperationCanceledException) when (clientToken.IsCancellationRequested)
         {
@@ -104,18 +117,31 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         }
         catch (OperationCanceledException)
         {
-            return (null, budget.IsCancellationRequested ? "budget_exhausted" : "timeout");
+            return (null, null, budgetBound ? "budget_exhausted" : "timeout");
         }
         catch (HttpRequestException e)
         {
-            return (null, e.HttpRequestError switch
+            return (null, null, e.HttpRequestError switch
             {
                 HttpRequestError.ConnectionError => "connect_error",
                 HttpRequestError.NameResolutionError => "dns_error",
                 _ => "transport_error",
             });
         }
+        finally
+        {
+            if (!keep)
+            {
+                attemptCts.Dispose();
+            }
+        }
     }
+
+    private static string StatusText(int status) => status switch
+    {
+        200 => "200",
+        _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static HttpRequestMessage BuildRequest(RoutingContext context, UpstreamBackend backend, byte[] body)
     {
@@ -139,12 +165,15 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             headers.TryAddWithoutValidation(name, value);
         }
 
-        foreach (var (name, value) in context.UpstreamHeaderMutations)
+        if (context.UpstreamHeaderMutationsIfAny is { } mutations)
         {
-            headers.Remove(name);
-            if (value is not null)
+            foreach (var (name, value) in mutations)
             {
-                headers.TryAddWithoutValidation(name, value);
+                headers.Remove(name);
+                if (value is not null)
+                {
+                    headers.TryAddWithoutValidation(name, value);
+                }
             }
         }
 

@@ -37,7 +37,7 @@ public static class UpstreamRelay
         {
             try
             {
-                body = await ReadBodyAsync(upstream.Message.Content, idleTimeout, cancellationToken).ConfigureAwait(false);
+                body = await ReadBodyAsync(upstream, idleTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
@@ -56,13 +56,14 @@ public static class UpstreamRelay
         return new RouterResponse { StatusCode = status, Body = body, ContentType = upstream.Message.Content.Headers.ContentType?.ToString() ?? "application/json" };
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContent content, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    /// <summary>Reads a whole answer; each read is bounded by the idle timeout on the attempt's own token source (linked to the client's).</summary>
+    private static async Task<byte[]> ReadBodyAsync(UpstreamResponse upstream, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var content = upstream.Message.Content;
         await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         if (content.Headers.ContentLength is > 0 and < MaxBufferedBody and var length)
         {
-            return await ReadExactlyAsync(stream, (int)length, cts, idleTimeout).ConfigureAwait(false);
+            return await ReadExactlyAsync(stream, (int)length, upstream, idleTimeout).ConfigureAwait(false);
         }
 
         using var buffer = new MemoryStream(4096);
@@ -71,8 +72,7 @@ public static class UpstreamRelay
         {
             while (true)
             {
-                cts.CancelAfter(idleTimeout);
-                var n = await stream.ReadAsync(chunk, cts.Token).ConfigureAwait(false);
+                var n = await stream.ReadAsync(chunk, upstream.ArmReadTimeout(idleTimeout)).ConfigureAwait(false);
                 if (n == 0)
                 {
                     return buffer.ToArray();
@@ -93,14 +93,13 @@ public static class UpstreamRelay
     }
 
     /// <summary>A body of known length goes straight into its final array (no pooled chunk, no copy).</summary>
-    private static async Task<byte[]> ReadExactlyAsync(Stream stream, int length, CancellationTokenSource cts, TimeSpan idleTimeout)
+    private static async Task<byte[]> ReadExactlyAsync(Stream stream, int length, UpstreamResponse upstream, TimeSpan idleTimeout)
     {
         var body = new byte[length];
         var read = 0;
         while (read < length)
         {
-            cts.CancelAfter(idleTimeout);
-            var n = await stream.ReadAsync(body.AsMemory(read), cts.Token).ConfigureAwait(false);
+            var n = await stream.ReadAsync(body.AsMemory(read), upstream.ArmReadTimeout(idleTimeout)).ConfigureAwait(false);
             if (n == 0)
             {
                 throw new IOException("upstream body ended before its Content-Length");

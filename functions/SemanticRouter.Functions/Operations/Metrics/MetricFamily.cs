@@ -77,11 +77,12 @@ internal sealed class MetricFamily
     private MetricSeries Get(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
         var key = SeriesKey.From(tags);
-        if (_series.TryGetValue(key, out var series))
-        {
-            return series;
-        }
+        return _series.TryGetValue(key, out var series) ? series : Add(key, tags);
+    }
 
+    // Kept out of Get: the lambda's captures would otherwise be allocated on every recording, hit or miss.
+    private MetricSeries Add(SeriesKey key, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         var names = new string[tags.Length];
         var values = new string[tags.Length];
         var overflow = _series.Count >= MaxSeries;
