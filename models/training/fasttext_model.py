@@ -67,12 +67,27 @@ class Half(nn.Module):
         return self.table[ids].to(torch.float32)
 
 
+class Int8Rows(nn.Module):
+    """An int8 table with one float16 scale per row (symmetric, absmax/127), read by Gather, Cast and Mul: half
+    the bytes of a float16 table, and the rounding error of each row is relative to that row's own range."""
+
+    def __init__(self, weight):
+        super().__init__()
+        w = weight.detach().to(torch.float32)
+        scale = (w.abs().amax(1, keepdim=True) / 127).clamp(min=1e-8).to(torch.float16)
+        self.register_buffer("table", torch.round(w / scale.to(torch.float32)).clamp(-127, 127).to(torch.int8))
+        self.register_buffer("scale", scale)
+
+    def forward(self, ids):
+        return self.table[ids].to(torch.float32) * self.scale[ids].to(torch.float32)
+
+
 class ExportBagEncoder(nn.Module):
-    def __init__(self, trained):
+    def __init__(self, trained, table=Half):
         super().__init__()
         self.buckets = trained.buckets
-        self.uni = Half(trained.uni.weight)
-        self.ngram = Half(trained.ngram.weight)
+        self.uni = table(trained.uni.weight)
+        self.ngram = table(trained.ngram.weight)
 
     def forward(self, ids, mask):
         m = mask.to(torch.float32)
@@ -81,9 +96,9 @@ class ExportBagEncoder(nn.Module):
 
 
 class ExportMultiHead(nn.Module):
-    def __init__(self, trained):
+    def __init__(self, trained, table=Half):
         super().__init__()
-        self.encoder = ExportBagEncoder(trained.encoder)
+        self.encoder = ExportBagEncoder(trained.encoder, table)
         self.hidden = trained.hidden
         self.heads = trained.heads
 
