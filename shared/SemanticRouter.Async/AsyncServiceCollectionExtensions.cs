@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Async.Feedback;
@@ -28,10 +29,11 @@ public static class AsyncServiceCollectionExtensions
         services.AddSingleton(QueuePollerOptions.FromSettings(setting));
         if (storage is not null)
         {
-            services.AddSingleton(new AsyncStorage(new StorageAccount(storage)));
-            services.AddSingleton<IQueueProvider>(sp => QueueProvider.ForAccount(sp.GetRequiredService<AsyncStorage>().Account));
-            services.AddSingleton<IAuditStore>(sp => new BlobAuditStore(sp.GetRequiredService<AsyncStorage>().Account.GetBlobClient(QueueNames.AuditContainer)));
-            services.AddSingleton<IRatingsDocumentStore>(sp => new BlobRatingsDocumentStore(sp.GetRequiredService<AsyncStorage>().Account.GetBlobClient(QueueNames.RatingsContainer)));
+            // One account per app, shared with the model store: one connection pool, and one token cache under a managed identity.
+            services.TryAddSingleton(_ => new StorageAccount(storage));
+            services.AddSingleton<IQueueProvider>(sp => QueueProvider.ForAccount(sp.GetRequiredService<StorageAccount>()));
+            services.AddSingleton<IAuditStore>(sp => new BlobAuditStore(sp.GetRequiredService<StorageAccount>().GetBlobClient(QueueNames.AuditContainer)));
+            services.AddSingleton<IRatingsDocumentStore>(sp => new BlobRatingsDocumentStore(sp.GetRequiredService<StorageAccount>().GetBlobClient(QueueNames.RatingsContainer)));
         }
         else
         {
@@ -85,6 +87,3 @@ public static class AsyncServiceCollectionExtensions
         .Add(new FeedbackSelection(services))
         .Add(new PreferenceSignalKind(services));
 }
-
-/// <summary>The storage account this project's queues and blobs use (kept separate from other features' accounts).</summary>
-internal sealed record AsyncStorage(StorageAccount Account);

@@ -74,6 +74,9 @@ public sealed class BlobModelStoreWiringTests : IAsyncLifetime
             new RouterHostOptions { ConfigYaml = Config, Environment = key => settings.GetValueOrDefault(key) },
             services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = Path.Combine(_work, "no-local-models") }));
 
+        // The model store and the queue features (audits, feedback) share one account: one pool, one token cache.
+        Assert.Single(router.Services.GetServices<StorageAccount>());
+
         var ready = await WaitForReadyAsync(router);
         Assert.True(ready["checks"]!["model_store"]!["ready"]!.GetValue<bool>());
         Assert.Equal("blob", ready["checks"]!["model_store"]!["progress"]!["source"]!.GetValue<string>());

@@ -20,7 +20,9 @@ internal static class SignalsServiceCollectionExtensions
     {
         if (StorageSettings.FromSettings(options.Environment) is { } storage)
         {
-            services.TryAddSingleton<IModelStore>(_ => ModelStoreFactory.Create(ModelStoreOptions.FromSettings(options.Environment), new StorageAccount(storage)));
+            // The same account object the queue features use (whichever registers first creates it).
+            services.TryAddSingleton(_ => new StorageAccount(storage));
+            services.TryAddSingleton<IModelStore>(sp => ModelStoreFactory.Create(ModelStoreOptions.FromSettings(options.Environment), sp.GetRequiredService<StorageAccount>()));
             services.TryAddSingleton<ILearnedModelSource>(sp => new ModelStoreSource(sp.GetRequiredService<IModelStore>()));
             services.AddHostedService<ModelStoreStartup>();
             services.AddSingleton<IReadinessCheck, ModelStoreReadiness>();
