@@ -26,21 +26,6 @@ fi
 ort="$root/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 [ -f "$ort" ] && cp "$ort" "$out/"
 chmod +x "$out/SemanticRouter"
-rm -f "$out.zip"
-if command -v zip >/dev/null; then
-  (cd "$out" && zip -qr "$out.zip" .)
-else
-  python3 - "$out" <<'PY'
-import os, sys, zipfile
-root = sys.argv[1]
-with zipfile.ZipFile(root + ".zip", "w", zipfile.ZIP_DEFLATED) as z:
-    for folder, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(folder, name)
-            info = zipfile.ZipInfo.from_file(path, os.path.relpath(path, root))
-            with open(path, "rb") as f:
-                z.writestr(info, f.read(), zipfile.ZIP_DEFLATED)
-PY
-fi
+"$root/functions/zip-folder.sh" "$out"
 echo "Function app folder: $out"
 echo "Zip package:         $out.zip"
