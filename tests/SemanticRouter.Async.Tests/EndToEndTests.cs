@@ -8,14 +8,14 @@ using SemanticRouter.Testing;
 
 namespace SemanticRouter.Async.Tests;
 
-/// <summary>The real router on loopback, Azurite queues and blobs, a scripted backend: audits and the feedback loop end to end.</summary>
+/// <summary>The real router on loopback, Azurite queues and blobs, a loopback backend: audits and the feedback loop end to end.</summary>
 public sealed class EndToEndTests(AzuriteServer azurite) : AzuriteTest(azurite)
 {
     [Fact]
     public async Task Routed_request_with_tool_context_is_audited_through_the_queue_and_the_flagged_span_is_retrievable()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = TestConfigs.EiffelAnswer;
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => TestConfigs.EiffelAnswer;
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl), Azurite);
 
         var requestId = "req-e2e-" + Guid.NewGuid().ToString("N");
@@ -63,8 +63,8 @@ public sealed class EndToEndTests(AzuriteServer azurite) : AzuriteTest(azurite)
     [Fact]
     public async Task Context_field_is_audited_and_not_forwarded_upstream()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = "The tower was finished in 1899.";
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => "The tower was finished in 1899.";
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl, "sync"), Azurite);
 
         using var request = TestConfigs.EiffelRequest("When was the tower finished?");
@@ -73,13 +73,13 @@ public sealed class EndToEndTests(AzuriteServer azurite) : AzuriteTest(azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("true", response.Headers.GetValues("x-vsr-hallucination-detected").Single());
         Assert.Equal("1899", response.Headers.GetValues("x-vsr-hallucination-spans").Single());
-        Assert.False(Assert.Single(backend.Requests).ContainsKey("context"));
+        Assert.False(Assert.Single(backend.Requests).Json.ContainsKey("context"));
     }
 
     [Fact]
     public async Task Feedback_webhook_changes_the_ratings_and_the_next_routing_choice()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
+        await using var backend = await LoopbackBackend.StartAsync();
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl), Azurite);
 
         var first = await ChatAsync(router, "req-fb-" + Guid.NewGuid().ToString("N"));
@@ -114,7 +114,7 @@ public sealed class EndToEndTests(AzuriteServer azurite) : AzuriteTest(azurite)
     [Fact]
     public async Task Feedback_webhook_rejects_invalid_bodies_with_the_parameter_named()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
+        await using var backend = await LoopbackBackend.StartAsync();
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl), Azurite);
 
         foreach (var (body, param) in new (object Body, string Param)[]

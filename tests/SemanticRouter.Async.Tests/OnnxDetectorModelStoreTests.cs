@@ -27,8 +27,8 @@ public sealed class OnnxDetectorModelStoreTests(AzuriteServer azurite) : Azurite
         var cache = Directory.CreateTempSubdirectory("halu-model-cache-").FullName;
         try
         {
-            await using var backend = await ScriptedBackend.StartAsync();
-            backend.Answer = TestConfigs.EiffelAnswer;
+            await using var backend = await LoopbackBackend.StartAsync();
+            backend.AnswerText = _ => TestConfigs.EiffelAnswer;
             await using var router = await RouterUnderTest.StartAsync(
                 TestConfigs.Router(backend.BaseUrl, "sync"),
                 Azurite,
@@ -57,8 +57,8 @@ public sealed class OnnxDetectorModelStoreTests(AzuriteServer azurite) : Azurite
         var cache = Directory.CreateTempSubdirectory("halu-model-cache-").FullName;
         try
         {
-            await using var backend = await ScriptedBackend.StartAsync();
-            backend.Answer = TestConfigs.EiffelAnswer;
+            await using var backend = await LoopbackBackend.StartAsync();
+            backend.AnswerText = _ => TestConfigs.EiffelAnswer;
             await using var router = await RouterUnderTest.StartAsync(
                 TestConfigs.Router(backend.BaseUrl, "both"),
                 Azurite,

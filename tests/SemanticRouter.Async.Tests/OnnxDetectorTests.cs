@@ -114,8 +114,8 @@ public sealed class OnnxDetectorTests
         using var models = new TemporaryModels();
         models.Add("halu-detector", FixtureFolder);
         await models.WriteManifestAsync();
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = TestConfigs.EiffelAnswer;
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => TestConfigs.EiffelAnswer;
         await using var router = await RouterUnderTest.StartAsync(
             TestConfigs.Router(backend.BaseUrl, "both"),
             azurite: null,
@@ -145,7 +145,7 @@ public sealed class OnnxDetectorTests
         using var models = new TemporaryModels();
         models.Add("halu-detector", FixtureFolder);
         await models.WriteManifestAsync();
-        await using var backend = await ScriptedBackend.StartAsync();
+        await using var backend = await LoopbackBackend.StartAsync();
 
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RouterUnderTest.StartAsync(
             TestConfigs.Router(backend.BaseUrl),

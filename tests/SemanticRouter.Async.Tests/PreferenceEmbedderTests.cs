@@ -67,7 +67,7 @@ public sealed class PreferenceEmbedderTests
     [Fact]
     public async Task Router_routes_a_stated_preference_with_the_default_embedder()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
+        await using var backend = await LoopbackBackend.StartAsync();
         await using var router = await RouterUnderTest.StartAsync(
             Config(backend.BaseUrl),
             azurite: null,

@@ -5,7 +5,7 @@ using SemanticRouter.Testing;
 
 namespace SemanticRouter.Async.Tests;
 
-/// <summary>The real router (functions' RouterApplication) on a free loopback port, wired to Azurite and a scripted backend.</summary>
+/// <summary>The real router (functions' RouterApplication) on a free loopback port, wired to Azurite and a loopback backend.</summary>
 internal sealed class RouterUnderTest : IAsyncDisposable
 {
     public const string FeedbackToken = "test-feedback-token-0123456789";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Async.Tests;
 
@@ -10,8 +11,8 @@ public sealed class StandaloneTests
     [Fact]
     public async Task Without_storage_the_router_still_audits_and_learns_from_feedback()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = TestConfigs.EiffelAnswer;
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => TestConfigs.EiffelAnswer;
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl, "async"), azurite: null);
 
         using var grounded = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

@@ -23,8 +23,8 @@ public sealed class StreamingAuditTests(AzuriteServer azurite) : AzuriteTest(azu
     [Fact]
     public async Task Streamed_answer_is_audited_after_DONE_and_its_flagged_span_is_retrievable()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = TestConfigs.EiffelAnswer;
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => TestConfigs.EiffelAnswer;
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl, "async"), Azurite);
         var client = new ChatClient("MoM", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(router.BaseAddress, "/v1") });
 
@@ -44,9 +44,10 @@ public sealed class StreamingAuditTests(AzuriteServer azurite) : AzuriteTest(azu
         // The stream reached the client unchanged (async mode never rewrites it), and the backend really streamed.
         Assert.Equal(TestConfigs.EiffelAnswer, text.ToString());
         Assert.Equal(ChatFinishReason.Stop, finish);
-        Assert.True(Assert.Single(backend.Requests)["stream"]!.GetValue<bool>());
+        var upstream = Assert.Single(backend.Requests);
+        Assert.True(upstream.Json["stream"]!.GetValue<bool>());
 
-        var requestId = Assert.Single(backend.RequestIds);
+        var requestId = upstream.Headers["x-request-id"];
         var audit = await Eventually.GetAsync(async () =>
         {
             using var r = await router.Http.GetAsync($"/api/v1/audits/{requestId}");
@@ -67,8 +68,8 @@ public sealed class StreamingAuditTests(AzuriteServer azurite) : AzuriteTest(azu
     [Fact]
     public async Task Stream_cut_before_DONE_is_not_audited()
     {
-        await using var backend = await ScriptedBackend.StartAsync();
-        backend.Answer = TestConfigs.EiffelAnswer;
+        await using var backend = await LoopbackBackend.StartAsync();
+        backend.AnswerText = _ => TestConfigs.EiffelAnswer;
         backend.AbortStreamAfterChunks = 4;
         await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl, "async"), Azurite);
         var enqueuer = router.Services.GetRequiredService<AuditEnqueuer>();
@@ -88,7 +89,7 @@ public sealed class StreamingAuditTests(AzuriteServer azurite) : AzuriteTest(azu
         }, what: "the audit of the complete stream");
 
         Assert.Equal(1, enqueuer.Sent);
-        using var cut = await router.Http.GetAsync($"/api/v1/audits/{backend.RequestIds.First()}");
+        using var cut = await router.Http.GetAsync($"/api/v1/audits/{backend.Requests.First().Headers["x-request-id"]}");
         Assert.Equal(HttpStatusCode.NotFound, cut.StatusCode);
     }
 

@@ -7,7 +7,7 @@ using SemanticRouter.Functions.Hosting;
 
 namespace SemanticRouter.Cache.Tests;
 
-/// <summary>The real router app on a loopback port, configured with a response_cache decision in front of a <see cref="ScriptedBackend"/>.</summary>
+/// <summary>The real router app on a loopback port, configured with a response_cache decision in front of a loopback backend (<see cref="NumberedBackend"/>).</summary>
 internal sealed class CacheRouter : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -25,7 +25,7 @@ internal sealed class CacheRouter : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<CacheRouter> StartAsync(string backendUrl, string plugin = "{mode: exact_then_semantic}", string store = "{backend_type: memory, embedding_model: hashing-ngram-512-v1}", Action<IServiceCollection>? configure = null)
+    public static async Task<CacheRouter> StartAsync(Uri backendUrl, string plugin = "{mode: exact_then_semantic}", string store = "{backend_type: memory, embedding_model: hashing-ngram-512-v1}", Action<IServiceCollection>? configure = null)
     {
         var yaml = $$"""
             version: v1

@@ -1,17 +1,18 @@
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Cache.Operations;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Cache.Tests;
 
 /// <summary>The cache plugin inside the real router, in front of a real loopback backend.</summary>
 public sealed class ResponseCacheRoutingTests : IAsyncLifetime
 {
-    private ScriptedBackend _backend = null!;
+    private LoopbackBackend _backend = null!;
     private CacheRouter _router = null!;
 
     public async Task InitializeAsync()
     {
-        _backend = await ScriptedBackend.StartAsync();
+        _backend = await NumberedBackend.StartAsync();
         _router = await CacheRouter.StartAsync(_backend.BaseUrl);
     }
 
@@ -182,9 +183,9 @@ public sealed class ResponseCacheRoutingTests : IAsyncLifetime
     [Fact]
     public async Task Error_answers_are_not_cached()
     {
-        _backend.StatusCode = 500;
+        _backend.Behavior = BackendBehavior.ServerError;
         var failed = await _router.AskAsync("Will this be cached?");
-        _backend.StatusCode = 200;
+        _backend.Behavior = BackendBehavior.Ok;
         var next = await _router.AskAsync("Will this be cached?");
 
         Assert.NotEqual(200, failed.Status);

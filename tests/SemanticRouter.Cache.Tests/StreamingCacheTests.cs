@@ -2,18 +2,19 @@ using System.ClientModel;
 using System.Text;
 using OpenAI;
 using OpenAI.Chat;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Cache.Tests;
 
 /// <summary>Streams are accumulated as they pass, written on [DONE], and replayed as SSE that the OpenAI SDK parses.</summary>
 public sealed class StreamingCacheTests : IAsyncLifetime
 {
-    private ScriptedBackend _backend = null!;
+    private LoopbackBackend _backend = null!;
     private CacheRouter _router = null!;
 
     public async Task InitializeAsync()
     {
-        _backend = await ScriptedBackend.StartAsync();
+        _backend = await NumberedBackend.StartAsync();
         _router = await CacheRouter.StartAsync(_backend.BaseUrl);
     }
 
@@ -74,9 +75,9 @@ public sealed class StreamingCacheTests : IAsyncLifetime
     [Fact]
     public async Task Aborted_stream_is_not_cached()
     {
-        _backend.AbortStreams = true;
+        _backend.AbortStreamAfterChunks = 1;
         var aborted = await _router.AskAsync("Tell me a long story.", stream: true);
-        _backend.AbortStreams = false;
+        _backend.AbortStreamAfterChunks = -1;
         var next = await _router.AskAsync("Tell me a long story.", stream: true);
 
         Assert.DoesNotContain("[DONE]", aborted.Raw, StringComparison.Ordinal);

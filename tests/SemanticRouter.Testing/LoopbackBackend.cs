@@ -30,11 +30,14 @@ public enum BackendBehavior
 
 /// <summary>
 /// A real OpenAI-compatible HTTP server on a loopback port, started by a test. It records every
-/// request it receives and can fail on purpose (500, hang, drop or stall mid-stream).
+/// request it receives, answers with text the test can choose, and can fail on purpose (500, 503 for
+/// the next calls, hang, drop or stall mid-stream). The settings may change while requests run.
 /// </summary>
 public sealed class LoopbackBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _calls;
+    private int _failNext;
 
     private LoopbackBackend(WebApplication app, string name)
     {
@@ -66,6 +69,31 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
     /// <summary>Requests whose caller went away before the backend finished (the router cancelled upstream).</summary>
     public ConcurrentQueue<string> AbortedRequests { get; } = new();
+
+    /// <summary>Requests received so far, recorded or not; each one's number is <see cref="ChatCall.Number"/>.</summary>
+    public int Calls => Volatile.Read(ref _calls);
+
+    /// <summary>
+    /// The assistant text of each answer. Null (the default) answers "<c>{Name} answered {model}</c>",
+    /// which streams end with a space.
+    /// </summary>
+    public Func<ChatCall, string>? AnswerText { get; set; }
+
+    /// <summary>Sent as <c>reasoning_content</c>: in the answer's message, or in the first chunk of a stream.</summary>
+    public string? Reasoning { get; set; }
+
+    /// <summary>The next this-many requests answer 503 (after <see cref="Delay"/>), whatever <see cref="Behavior"/> says.</summary>
+    public int FailNext
+    {
+        get => Volatile.Read(ref _failNext);
+        set => Volatile.Write(ref _failNext, value);
+    }
+
+    /// <summary>
+    /// For <c>stream: true</c> under <see cref="BackendBehavior.Ok"/>: after this many content chunks the
+    /// connection is cut, without a finish chunk or <c>[DONE]</c>. Negative (the default) never cuts.
+    /// </summary>
+    public volatile int AbortStreamAfterChunks = -1;
 
     public Uri BaseUrl => new(_app.Urls.First() + "/v1");
 
@@ -110,6 +138,8 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext http)
     {
+        var number = Interlocked.Increment(ref _calls);
+        var fail = TakeFailure();
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
         var bodyText = await reader.ReadToEndAsync();
         if (RecordRequests)
@@ -134,12 +164,17 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
         var model = body?["model"]?.GetValue<string>() ?? "unknown";
         var stream = body?["stream"]?.GetValue<bool>() ?? false;
-        var answer = $"{Name} answered {model}";
+        if (fail)
+        {
+            await WriteErrorAsync(http, 503);
+            return;
+        }
+
+        var answer = AnswerText?.Invoke(new ChatCall(number, model, body)) ?? $"{Name} answered {model}" + (stream ? " " : string.Empty);
         switch (Behavior)
         {
             case BackendBehavior.ServerError:
-                http.Response.StatusCode = 500;
-                await http.Response.WriteAsync("""{"error":{"message":"boom","type":"server_error"}}""");
+                await WriteErrorAsync(http, 500);
                 return;
             case BackendBehavior.Hang:
                 await Task.Delay(Timeout.Infinite, http.RequestAborted);
@@ -156,9 +191,7 @@ public sealed class LoopbackBackend : IAsyncDisposable
 
                 if (Behavior == BackendBehavior.DropMidStream)
                 {
-                    // Let the chunks reach the reader first: a reset discards unread socket data.
-                    await Task.Delay(300, http.RequestAborted);
-                    http.Features.Get<IConnectionLifetimeFeature>()?.Abort();
+                    await CutAsync(http);
                     return;
                 }
 
@@ -169,10 +202,17 @@ public sealed class LoopbackBackend : IAsyncDisposable
         if (stream)
         {
             http.Response.ContentType = "text/event-stream";
-            await http.Response.WriteAsync($"data: {Chunk(model, null, null, role: "assistant")}\n\n");
-            foreach (var word in answer.Split(' '))
+            await http.Response.WriteAsync($"data: {Chunk(model, null, null, role: "assistant", reasoning: Reasoning)}\n\n");
+            var sent = 0;
+            foreach (var word in Words(answer))
             {
-                await http.Response.WriteAsync($"data: {Chunk(model, word + " ", null)}\n\n");
+                if (sent++ == AbortStreamAfterChunks)
+                {
+                    await CutAsync(http);
+                    return;
+                }
+
+                await http.Response.WriteAsync($"data: {Chunk(model, word, null)}\n\n");
                 await http.Response.Body.FlushAsync();
             }
 
@@ -186,6 +226,12 @@ public sealed class LoopbackBackend : IAsyncDisposable
             return;
         }
 
+        var message = new JsonObject { ["role"] = "assistant", ["content"] = answer };
+        if (Reasoning is { } reasoning)
+        {
+            message["reasoning_content"] = reasoning;
+        }
+
         http.Response.ContentType = "application/json";
         var json = Encoding.UTF8.GetBytes(new JsonObject
         {
@@ -196,7 +242,7 @@ public sealed class LoopbackBackend : IAsyncDisposable
             ["choices"] = new JsonArray(new JsonObject
             {
                 ["index"] = 0,
-                ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = answer },
+                ["message"] = message,
                 ["finish_reason"] = "stop",
             }),
             ["usage"] = Usage(),
@@ -207,14 +253,62 @@ public sealed class LoopbackBackend : IAsyncDisposable
         await http.Response.Body.WriteAsync(json);
     }
 
+    private bool TakeFailure()
+    {
+        int left;
+        do
+        {
+            left = Volatile.Read(ref _failNext);
+            if (left <= 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _failNext, left - 1, left) != left);
+
+        return true;
+    }
+
+    private static async Task WriteErrorAsync(HttpContext http, int status)
+    {
+        http.Response.StatusCode = status;
+        await http.Response.WriteAsync("""{"error":{"message":"boom","type":"server_error"}}""");
+    }
+
+    /// <summary>Drops the connection mid-stream, as a crashed or unplugged server would.</summary>
+    private static async Task CutAsync(HttpContext http)
+    {
+        // Let the chunks reach the reader first (a reset discards unread socket data), so the router
+        // has committed the stream to its client: a mid-stream failure, not a failed call.
+        await Task.Delay(300, http.RequestAborted);
+        http.Features.Get<IConnectionLifetimeFeature>()?.Abort();
+    }
+
+    /// <summary>Word-sized content chunks that join back to exactly <paramref name="text"/>: each word with the space after it.</summary>
+    private static IEnumerable<string> Words(string text)
+    {
+        for (var start = 0; start < text.Length;)
+        {
+            var space = text.IndexOf(' ', start);
+            var end = space < 0 ? text.Length : space + 1;
+            yield return text[start..end];
+            start = end;
+        }
+    }
+
     private JsonObject Usage() => new() { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = CompletionTokens, ["total_tokens"] = PromptTokens + CompletionTokens };
 
-    private static string Chunk(string model, string? content, string? finish, string? role = null)
+    private static string Chunk(string model, string? content, string? finish, string? role = null, string? reasoning = null)
     {
         var delta = new JsonObject();
         if (role is not null)
         {
             delta["role"] = role;
+        }
+
+        if (reasoning is not null)
+        {
+            delta["reasoning_content"] = reasoning;
         }
 
         if (content is not null)

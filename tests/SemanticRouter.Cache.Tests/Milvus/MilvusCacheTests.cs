@@ -5,9 +5,9 @@ namespace SemanticRouter.Cache.Tests.Milvus;
 /// <summary>The <c>milvus</c> backend through the real router against <see cref="FakeMilvusServer"/> (a fake, faithful to REST v2).</summary>
 public sealed class MilvusCacheTests : IAsyncLifetime
 {
-    private ScriptedBackend _backend = null!;
+    private LoopbackBackend _backend = null!;
 
-    public async Task InitializeAsync() => _backend = await ScriptedBackend.StartAsync();
+    public async Task InitializeAsync() => _backend = await NumberedBackend.StartAsync();
 
     public async Task DisposeAsync() => await _backend.DisposeAsync();
 
