@@ -7,6 +7,7 @@ using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Functions.Hosting;
 using SemanticRouter.Signals.Models;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Signals.Tests;
 
@@ -21,7 +22,7 @@ public sealed class ComplexityComposerTests : IAsyncLifetime
     private static readonly RouterConfigLoader Loader = new(HostExtensions.Create(new ServiceCollection().BuildServiceProvider()), _ => null);
 
     private ShippedModelsRouter _router = null!;
-    private EchoBackend _backend = null!;
+    private LoopbackBackend _backend = null!;
     private HttpClient _http = null!;
 
     private static string Config(string backendUrl, string composer = "{operator: AND, conditions: [{type: keyword, name: math_tag}]}") => $$"""
@@ -108,7 +109,7 @@ public sealed class ComplexityComposerTests : IAsyncLifetime
         var open = await _http.PostAsync("/v1/chat/completions", Body("#math " + HardPrompt));
         Assert.Equal("default", Header(gated, "x-vsr-selected-decision"));
         Assert.Equal("hard_math", Header(open, "x-vsr-selected-decision"));
-        Assert.Equal(2, _backend.Received.Count);
+        Assert.Equal(2, _backend.RequestCount);
     }
 
     [Fact]

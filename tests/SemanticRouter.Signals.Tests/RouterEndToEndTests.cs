@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Signals.Tests;
 
@@ -9,7 +10,7 @@ namespace SemanticRouter.Signals.Tests;
 public sealed class RouterEndToEndTests : IAsyncLifetime
 {
     private ShippedModelsRouter _router = null!;
-    private EchoBackend _backend = null!;
+    private LoopbackBackend _backend = null!;
     private HttpClient _http = null!;
 
     public static string Config(string backendUrl) => $$$"""
@@ -106,7 +107,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
         Assert.Equal("block_jailbreak", Header(response, "x-vsr-selected-decision"));
         var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.Equal("security-filter", json["model"]!.GetValue<string>());
-        Assert.Empty(_backend.Received);
+        Assert.Empty(_backend.Requests);
     }
 
     [Fact]
@@ -120,7 +121,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
         var content = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!.GetValue<string>();
         Assert.Contains("CREDIT_CARD", content, StringComparison.Ordinal);
         Assert.DoesNotContain("4111", content, StringComparison.Ordinal);
-        Assert.Empty(_backend.Received);
+        Assert.Empty(_backend.Requests);
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
     {
         var response = await PostAsync("please redact: mail john.doe@example.com or call +1 (415) 555-0132");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sent = Assert.Single(_backend.Received)["messages"]![0]!["content"]!.GetValue<string>();
+        var sent = Assert.Single(_backend.Requests).Json["messages"]![0]!["content"]!.GetValue<string>();
         Assert.Equal("please redact: mail [EMAIL_ADDRESS] or call [PHONE_NUMBER]", sent);
         Assert.Equal("EMAIL_ADDRESS,PHONE_NUMBER", Header(response, "x-vsr-pii-types"));
     }
@@ -137,7 +138,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
     public async Task Mask_and_restore_hides_values_upstream_and_restores_them_in_the_answer()
     {
         var response = await PostAsync("please mask: my email is jane.roe@contoso.com and my IBAN is GB82 WEST 1234 5698 7654 32");
-        var sent = Assert.Single(_backend.Received)["messages"]![0]!["content"]!.GetValue<string>();
+        var sent = Assert.Single(_backend.Requests).Json["messages"]![0]!["content"]!.GetValue<string>();
         Assert.Equal("please mask: my email is [EMAIL_ADDRESS_1] and my IBAN is [IBAN_CODE_1]", sent);
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["choices"]![0]!["message"]!["content"]!.GetValue<string>();
         Assert.Equal("You said: please mask: my email is jane.roe@contoso.com and my IBAN is GB82 WEST 1234 5698 7654 32", answer);
@@ -147,7 +148,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
     public async Task Mask_and_restore_restores_placeholders_split_across_stream_chunks()
     {
         var response = await PostAsync("please mask: write to jane.roe@contoso.com or sam@contoso.com", stream: true);
-        var sent = Assert.Single(_backend.Received)["messages"]![0]!["content"]!.GetValue<string>();
+        var sent = Assert.Single(_backend.Requests).Json["messages"]![0]!["content"]!.GetValue<string>();
         Assert.Equal("please mask: write to [EMAIL_ADDRESS_1] or [EMAIL_ADDRESS_2]", sent);
         var text = new StringBuilder();
         var done = false;
@@ -185,7 +186,7 @@ public sealed class RouterEndToEndTests : IAsyncLifetime
         Assert.True(signals.ContainsKey("jailbreak"));
         Assert.True(signals.ContainsKey("pii"));
         Assert.Contains("math", signals["domain"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Empty(_backend.Received);
+        Assert.Empty(_backend.Requests);
     }
 
     private Task<HttpResponseMessage> PostAsync(string content, bool stream = false) => _http.PostAsync("/v1/chat/completions", Body(content, stream));

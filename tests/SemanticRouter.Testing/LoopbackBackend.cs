@@ -95,6 +95,12 @@ public sealed class LoopbackBackend : IAsyncDisposable
     /// </summary>
     public volatile int AbortStreamAfterChunks = -1;
 
+    /// <summary>
+    /// Streams the answer in chunks of this many characters (so a value can be split across chunks);
+    /// zero or less (the default) streams word-sized chunks.
+    /// </summary>
+    public volatile int StreamChunkCharacters;
+
     public Uri BaseUrl => new(_app.Urls.First() + "/v1");
 
     public string Authority => new Uri(_app.Urls.First()).Authority;
@@ -204,7 +210,7 @@ public sealed class LoopbackBackend : IAsyncDisposable
             http.Response.ContentType = "text/event-stream";
             await http.Response.WriteAsync($"data: {Chunk(model, null, null, role: "assistant", reasoning: Reasoning)}\n\n");
             var sent = 0;
-            foreach (var word in Words(answer))
+            foreach (var word in StreamChunkCharacters > 0 ? answer.Chunk(StreamChunkCharacters).Select(c => new string(c)) : Words(answer))
             {
                 if (sent++ == AbortStreamAfterChunks)
                 {
