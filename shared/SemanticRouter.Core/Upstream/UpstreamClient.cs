@@ -86,7 +86,8 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
     private async Task<(HttpResponseMessage? Response, CancellationTokenSource? Timeout, string Outcome)> TryOnceAsync(RoutingContext context, UpstreamModel model, UpstreamBackend backend, byte[] body, long deadline, CancellationToken clientToken)
     {
         var firstByte = model.Config.Timeout ?? context.Config.Global.Upstream.FirstByteTimeout;
-        var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        // Clamped: the deadline can pass between the caller's check and here, and CancelAfter refuses negative delays.
+        var left = TimeSpan.FromTicks(Math.Max(0, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).Ticks));
         var budgetBound = left < firstByte;
         var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(clientToken);
         attemptCts.CancelAfter(budgetBound ? left : firstByte);
