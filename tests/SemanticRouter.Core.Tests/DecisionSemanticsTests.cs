@@ -12,7 +12,23 @@ public sealed class DecisionSemanticsTests
     private static RuleNodeConfig Op(string op, params RuleNodeConfig[] children) => new(op, children, null, null);
 
     private static SignalResults Results(params (string Name, bool Matched, double Confidence)[] matches) =>
-        new(matches.Select(m => new SignalMatch("keyword", m.Name, m.Matched, m.Confidence)));
+        new(matches.Select(m => new SignalMatch("keyword", m.Name, m.Matched, m.Confidence)).ToList());
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(20)]
+    public void A_leaf_finds_its_own_result_by_type_and_name_whatever_the_number_of_signals(int signals)
+    {
+        var matches = Enumerable.Range(0, signals).Select(i => new SignalMatch(i % 2 == 0 ? "keyword" : "domain", "s" + i, true, i / 100.0)).ToList();
+        matches.Add(new SignalMatch("keyword", "s0", false, 0.5)); // a later result for the same leaf replaces the first
+        var results = new SignalResults(matches);
+
+        Assert.Equal(0.01, results.Find("domain", "s1")!.Confidence);
+        Assert.Null(results.Find("keyword", "s1"));
+        Assert.Null(results.Find("domain", "missing"));
+        Assert.Equal((false, 0.5), (results.Find("keyword", "s0")!.Matched, results.Find("keyword", "s0")!.Confidence));
+        Assert.Equal(signals + 1, results.All.Count);
+    }
 
     [Fact]
     public void And_matches_with_the_mean_confidence_of_its_children()

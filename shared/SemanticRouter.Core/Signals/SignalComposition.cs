@@ -22,7 +22,13 @@ public static class SignalComposition
 
     private static SignalResults Collect(IReadOnlyList<SignalMatch>[] perEvaluator)
     {
-        var all = new List<SignalMatch>();
+        var count = 0;
+        foreach (var list in perEvaluator)
+        {
+            count += list.Count;
+        }
+
+        var all = new List<SignalMatch>(count);
         foreach (var list in perEvaluator)
         {
             all.AddRange(list);
