@@ -6,7 +6,8 @@ namespace SemanticRouter.Benchmarks;
 
 /// <summary>Closed-loop load: N workers send requests back to back for a fixed time; latencies recorded.</summary>
 /// <param name="CpuSeconds">CPU time of the whole process (client, router and backend) during the measured window.</param>
-internal sealed record LoadResult(string Name, int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms, double CpuSeconds)
+/// <param name="AllocatedBytes">Bytes allocated by the whole process during the measured window (includes the latency lists).</param>
+internal sealed record LoadResult(string Name, int Concurrency, int Requests, int Errors, double Seconds, double P50Ms, double P99Ms, double CpuSeconds, long AllocatedBytes = 0)
 {
     public double Throughput => Requests / Seconds;
 
@@ -15,6 +16,8 @@ internal sealed record LoadResult(string Name, int Concurrency, int Requests, in
     /// when other processes compete for the cores, so differences between paths are the clearest cost signal.
     /// </summary>
     public double CpuMicrosPerRequest => CpuSeconds * 1e6 / Math.Max(1, Requests);
+
+    public long BytesPerRequest => AllocatedBytes / Math.Max(1, Requests);
 }
 
 internal static class LoadRun
@@ -27,12 +30,14 @@ internal static class LoadRun
         await WorkersAsync(client, url, payload, concurrency, warmup, null);
         var latencies = new List<double>[concurrency];
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
         var watch = Stopwatch.StartNew();
         var errors = await WorkersAsync(client, url, payload, concurrency, duration, latencies);
         watch.Stop();
+        var allocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
         var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(name, concurrency, all.Length, errors, watch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), cpuSeconds);
+        return new LoadResult(name, concurrency, all.Length, errors, watch.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), cpuSeconds, allocatedBytes);
     }
 
     private static async Task<int> WorkersAsync(HttpClient client, Uri url, byte[] payload, int concurrency, TimeSpan duration, List<double>[]? latencies)

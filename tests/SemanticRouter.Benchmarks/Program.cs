@@ -85,18 +85,18 @@ foreach (var concurrency in new[] { 1, 64 })
 var report = new StringBuilder();
 report.AppendLine(CultureInfo.InvariantCulture, $"Gateway benchmark ({Environment.ProcessorCount} cores, {seconds}s x {rounds} rounds per side, .NET {Environment.Version})");
 report.AppendLine();
-report.AppendLine("| concurrency | path | requests | errors | req/s | p50 ms | p99 ms | CPU µs/request (whole process) |");
-report.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|");
+report.AppendLine("| concurrency | path | requests | errors | req/s | p50 ms | p99 ms | CPU µs/request (whole process) | bytes allocated/request (whole process) |");
+report.AppendLine("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var group in results.GroupBy(r => (r.Concurrency, r.Name)))
 {
     var rs = group.ToList();
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Concurrency} | {group.Key.Name} | {rs.Sum(r => r.Requests)} | {rs.Sum(r => r.Errors)} | {rs.Sum(r => r.Requests) / rs.Sum(r => r.Seconds):F0} | {rs.Average(r => r.P50Ms):F3} | {rs.Average(r => r.P99Ms):F3} | {rs.Sum(r => r.CpuSeconds) * 1e6 / Math.Max(1, rs.Sum(r => r.Requests)):F0} |");
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {group.Key.Concurrency} | {group.Key.Name} | {rs.Sum(r => r.Requests)} | {rs.Sum(r => r.Errors)} | {rs.Sum(r => r.Requests) / rs.Sum(r => r.Seconds):F0} | {rs.Average(r => r.P50Ms):F3} | {rs.Average(r => r.P99Ms):F3} | {rs.Sum(r => r.CpuSeconds) * 1e6 / Math.Max(1, rs.Sum(r => r.Requests)):F0} | {rs.Sum(r => r.AllocatedBytes) / Math.Max(1, rs.Sum(r => r.Requests))} |");
 }
 
 LoadResult Avg(int c, string name)
 {
     var rs = results.Where(r => r.Concurrency == c && r.Name == name).ToList();
-    return new LoadResult(name, c, rs.Sum(r => r.Requests), rs.Sum(r => r.Errors), rs.Sum(r => r.Seconds), rs.Average(r => r.P50Ms), rs.Average(r => r.P99Ms), rs.Sum(r => r.CpuSeconds));
+    return new LoadResult(name, c, rs.Sum(r => r.Requests), rs.Sum(r => r.Errors), rs.Sum(r => r.Seconds), rs.Average(r => r.P50Ms), rs.Average(r => r.P99Ms), rs.Sum(r => r.CpuSeconds), rs.Sum(r => r.AllocatedBytes));
 }
 
 var d1 = Avg(1, "direct");
@@ -111,6 +111,7 @@ report.AppendLine(CultureInfo.InvariantCulture, $"Throughput at concurrency 64: 
 report.AppendLine(CultureInfo.InvariantCulture, $"Minimal proxy (Kestrel + one pooled upstream call, no parsing) in the same run: added p50 +{p1.P50Ms - d1.P50Ms:F3} ms at concurrency 1; throughput/direct at 64 = {p64.Throughput / d64.Throughput:F2}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Router vs minimal proxy at 64: {r64.Throughput / p64.Throughput:F2} of its throughput; the router's own work adds p50 +{r1.P50Ms - p1.P50Ms:F3} ms at concurrency 1");
 report.AppendLine(CultureInfo.InvariantCulture, $"CPU per request at 64 (client + proxy + backend, whole process): direct {d64.CpuMicrosPerRequest:F0} µs, minimal proxy {p64.CpuMicrosPerRequest:F0} µs, router {r64.CpuMicrosPerRequest:F0} µs; the router's own work costs {r64.CpuMicrosPerRequest - p64.CpuMicrosPerRequest:F0} µs of CPU per request over the minimal proxy");
+report.AppendLine(CultureInfo.InvariantCulture, $"Allocated per request at 64 (whole process): direct {d64.BytesPerRequest} B, minimal proxy {p64.BytesPerRequest} B, router {r64.BytesPerRequest} B; the router allocates {r64.BytesPerRequest - p64.BytesPerRequest} B per request more than the minimal proxy");
 report.AppendLine(await PipelineRun.RunAsync(router.Services, RoutedBody, 200_000));
 Console.WriteLine(report.ToString());
 await router.StopAsync();
