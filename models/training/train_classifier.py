@@ -80,6 +80,15 @@ def length_batches(train):
     return batches
 
 
+def optimise(loss, *optimisers):
+    """One update: clear every optimiser's gradients, back-propagate, step each (sparse tables and dense layers)."""
+    for opt in optimisers:
+        opt.zero_grad()
+    loss.backward()
+    for opt in optimisers:
+        opt.step()
+
+
 def train_model(tok, train, dom, cat_id, jb):
     model = MultiHead(tok.size, DIM, BUCKETS, [("domain", len(CATEGORIES)), ("jailbreak", 2)], hidden=0, dropout=0.1)
     sparse = [model.encoder.uni.weight, model.encoder.ngram.weight]
@@ -97,11 +106,7 @@ def train_model(tok, train, dom, cat_id, jb):
             yj = torch.tensor([c[2] for c in chunk])
             d, j = model(ids, mask)
             loss = (loss_fn(d, yd) + loss_fn(j, yj)) / len(chunk)
-            opt_sparse.zero_grad()
-            opt_dense.zero_grad()
-            loss.backward()
-            opt_sparse.step()
-            opt_dense.step()
+            optimise(loss, opt_sparse, opt_dense)
             total += float(loss) * len(chunk)
         acc, _, _ = domain_accuracy(model, tok, dom["val"], cat_id, with_options=False)
         _, jp = predict(model, tok, [e["text"] for e in jb["val"]])
@@ -132,11 +137,7 @@ def train_wide(tok, train, dom, cat_id):
         for chunk in length_batches(rows):
             ids, mask = pad_batch([c[0] for c in chunk])
             loss = loss_fn(wide(ids, mask), torch.tensor([c[1] for c in chunk]))
-            opt_sparse.zero_grad()
-            opt_dense.zero_grad()
-            loss.backward()
-            opt_sparse.step()
-            opt_dense.step()
+            optimise(loss, opt_sparse, opt_dense)
             total += float(loss) * len(chunk)
         acc = float((log_probs(wide, tok, [e["question"] for e in dom["val"]]).argmax(1)
                      == np.array([cat_id[e["label"]] for e in dom["val"]])).mean())
