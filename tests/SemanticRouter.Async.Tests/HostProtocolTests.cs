@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SemanticRouter.Async.Feedback;
 using SemanticRouter.Async.Queues;
 using SemanticRouter.Storage.Azure;
 using SemanticRouter.Testing;
@@ -138,8 +140,30 @@ public sealed class HostProtocolTests(AzuriteServer azurite) : AzuriteTest(azuri
         Assert.Equal(400, badId["statusCode"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task A_chat_completion_in_an_invocation_payload_is_remembered_for_feedback_attribution()
+    {
+        await using var backend = await LoopbackBackend.StartAsync();
+        await using var router = await RouterUnderTest.StartAsync(TestConfigs.Router(backend.BaseUrl), Azurite, NoPollers);
+        var requestId = "req-invoked-" + Guid.NewGuid().ToString("N");
+
+        var answer = await HttpInvocationAsync(
+            router,
+            "ChatCompletions",
+            "/v1/chat/completions",
+            new JsonObject(),
+            method: "POST",
+            headers: new JsonObject { ["Content-Type"] = new JsonArray("application/json"), ["x-request-id"] = new JsonArray(requestId) },
+            body: """{"model":"MoM","messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(200, answer["statusCode"]!.GetValue<int>());
+        var model = answer["headers"]!["x-vsr-selected-model"]!.GetValue<string>();
+        Assert.True(router.Services.GetRequiredService<IRequestAttributions>().TryGet(requestId, out var attribution));
+        Assert.Equal(model, attribution.Model);
+    }
+
     /// <summary>POSTs an HTTP-trigger invocation shaped like the host's (Data.req with Url, Method, Query, Headers, Params, Identities, Body) and returns Outputs.res.</summary>
-    private static async Task<JsonNode> HttpInvocationAsync(RouterUnderTest router, string function, string path, JsonObject routeParams)
+    private static async Task<JsonNode> HttpInvocationAsync(RouterUnderTest router, string function, string path, JsonObject routeParams, string method = "GET", JsonObject? headers = null, string body = "")
     {
         var payload = new JsonObject
         {
@@ -148,12 +172,12 @@ public sealed class HostProtocolTests(AzuriteServer azurite) : AzuriteTest(azuri
                 ["req"] = new JsonObject
                 {
                     ["Url"] = "https://myapp.azurewebsites.net" + path,
-                    ["Method"] = "GET",
+                    ["Method"] = method,
                     ["Query"] = new JsonObject(),
-                    ["Headers"] = new JsonObject { ["Accept"] = new JsonArray("application/json"), ["User-Agent"] = new JsonArray("curl/8.5.0") },
+                    ["Headers"] = headers ?? new JsonObject { ["Accept"] = new JsonArray("application/json"), ["User-Agent"] = new JsonArray("curl/8.5.0") },
                     ["Params"] = routeParams,
                     ["Identities"] = new JsonArray(),
-                    ["Body"] = string.Empty,
+                    ["Body"] = body,
                 },
             },
             ["Metadata"] = new JsonObject(),

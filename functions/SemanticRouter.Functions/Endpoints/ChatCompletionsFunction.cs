@@ -1,9 +1,14 @@
+using SemanticRouter.Async.Feedback;
 using SemanticRouter.Core.Pipeline;
 
 namespace SemanticRouter.Functions.Endpoints;
 
-/// <summary><c>POST /v1/chat/completions</c>: the routed, OpenAI-compatible endpoint.</summary>
-internal sealed class ChatCompletionsFunction(RouterPipeline pipeline) : IRouterFunction
+/// <summary>
+/// <c>POST /v1/chat/completions</c>: the routed, OpenAI-compatible endpoint. It remembers which model and decision
+/// served each request id, so <c>POST /v1/feedback</c> can attribute a rating without the client echoing them —
+/// whether the request came over HTTP or in a Functions host invocation payload.
+/// </summary>
+internal sealed class ChatCompletionsFunction(RouterPipeline pipeline, IRequestAttributions? attributions = null) : IRouterFunction
 {
     public string Name => "ChatCompletions";
 
@@ -11,6 +16,16 @@ internal sealed class ChatCompletionsFunction(RouterPipeline pipeline) : IRouter
 
     public IReadOnlyList<string> Methods => ["POST"];
 
-    public Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken) =>
-        pipeline.ChatCompletionsAsync(request, cancellationToken);
+    public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
+    {
+        var response = await pipeline.ChatCompletionsAsync(request, cancellationToken);
+        var headers = response.Headers;
+        if (attributions is not null && response.StatusCode < 400
+            && headers.TryGetValue(VsrHeaders.SelectedModel, out var model) && headers.TryGetValue(VsrHeaders.RequestId, out var id))
+        {
+            attributions.Record(id, model, headers.GetValueOrDefault(VsrHeaders.SelectedDecision));
+        }
+
+        return response;
+    }
 }

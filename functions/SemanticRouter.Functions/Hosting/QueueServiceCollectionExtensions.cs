@@ -9,7 +9,6 @@ internal static class QueueServiceCollectionExtensions
     public static IServiceCollection AddSemanticRouterQueues(this IServiceCollection services, RouterHostOptions options)
     {
         services.AddSemanticRouterAsync(options.Environment);
-        services.AddTransient<IStartupFilter, RequestAttributionMiddleware.StartupFilter>();
         services.AddSingleton<IRouterFunction, FeedbackFunction>();
         services.AddSingleton<IRouterFunction, RatingsFunction>();
         services.AddSingleton<IRouterFunction, AuditFunction>();
