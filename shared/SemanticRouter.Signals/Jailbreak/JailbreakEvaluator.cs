@@ -116,15 +116,14 @@ internal sealed class JailbreakEvaluator(JailbreakEvaluator.Compiled[] rules, Le
     {
         var whole = lastUser
             ? PromptFeatures.EmbedLastUser(context, models, cancellationToken)
-            : context.GetOrAddFeature("sentence-embedding:" + Key(text), async () =>
-                await models.SentenceEmbedder.EmbedAsync(text, cancellationToken).ConfigureAwait(false));
+            : PromptFeatures.Embed(context, models, text, cancellationToken);
         var chunks = PromptChunks.Split(text);
         if (chunks.Count == 0)
         {
             return [await whole.ConfigureAwait(false)];
         }
 
-        var parts = await context.GetOrAddFeature("jailbreak-chunks:" + Key(text), async () =>
+        var parts = await context.GetOrAddFeature("jailbreak-chunks:" + PromptFeatures.TextKey(text), async () =>
         {
             var vectors = new float[chunks.Count][];
             for (var i = 0; i < chunks.Count; i++)
@@ -136,8 +135,6 @@ internal sealed class JailbreakEvaluator(JailbreakEvaluator.Compiled[] rules, Le
         }).ConfigureAwait(false);
         return [await whole.ConfigureAwait(false), .. parts];
     }
-
-    private static string Key(string text) => text.GetHashCode(StringComparison.Ordinal) + ":" + text.Length;
 
     /// <summary>The last user turn (index -1), then earlier user turns newest first when a rule scans history.</summary>
     private List<(int Index, string Text)> Turns(SignalContext context)
