@@ -46,8 +46,7 @@ internal sealed class OnnxTokenSpanDetector : ISpanDetector, IDisposable
     /// <summary>Loads the detector from a model folder (config.json, tokenizer.json, model.onnx or onnx/model.onnx).</summary>
     public static OnnxTokenSpanDetector Load(string name, string folder, double threshold)
     {
-        var onnx = OnnxModelFile.Find(folder)
-            ?? throw new FileNotFoundException($"No ONNX model in '{folder}': expected model.onnx or onnx/model.onnx.");
+        var onnx = OnnxModelFile.Require(folder);
         using var config = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder, "config.json")));
         var tokenizer = TokenizerLoader.Load(folder);
         var maxLength = tokenizer.MaxLength;

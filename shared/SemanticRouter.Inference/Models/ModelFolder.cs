@@ -30,8 +30,7 @@ internal sealed class ModelFolder
             throw new DirectoryNotFoundException($"Model folder not found: '{full}'.");
         }
 
-        var onnx = OnnxModelFile.Find(full)
-            ?? throw new FileNotFoundException($"No ONNX model in '{full}': expected model.onnx or onnx/model.onnx.", System.IO.Path.Combine(full, "model.onnx"));
+        var onnx = OnnxModelFile.Require(full);
         var configPath = System.IO.Path.Combine(full, "config.json");
         var config = File.Exists(configPath) ? ReadJson(configPath) : JsonDocument.Parse("{}").RootElement.Clone();
         return new ModelFolder(full, onnx, config);

@@ -6,4 +6,8 @@ public static class OnnxModelFile
     /// <summary>The graph's path in <paramref name="folder"/>, or null when neither location has one.</summary>
     public static string? Find(string folder) =>
         new[] { Path.Combine(folder, "model.onnx"), Path.Combine(folder, "onnx", "model.onnx") }.FirstOrDefault(File.Exists);
+
+    /// <summary>The graph's path in <paramref name="folder"/>; throws, naming both locations, when neither has one.</summary>
+    public static string Require(string folder) =>
+        Find(folder) ?? throw new FileNotFoundException($"No ONNX model in '{folder}': expected model.onnx or onnx/model.onnx.", Path.Combine(folder, "model.onnx"));
 }
