@@ -214,7 +214,7 @@ internal static class NearMissGuard
     internal static string? Stem(string word)
     {
         // Negations are the entity guard's ("isn't" and "is not" are one token there), not content words.
-        if (word.EndsWith("n't", StringComparison.Ordinal) || word is "not" or "no" or "never" or "nor" or "cannot")
+        if (SalientTokens.IsNegation(word))
         {
             return null;
         }

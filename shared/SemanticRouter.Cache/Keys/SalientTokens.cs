@@ -18,6 +18,9 @@ internal static class SalientTokens
 
     private static readonly HashSet<string> Negations = new(StringComparer.Ordinal) { "not", "no", "never", "nor", "cannot", "without" };
 
+    /// <summary>A lower-cased word that negates ("not", "isn't", "cannot", "without" …): one guard token, never a content word.</summary>
+    public static bool IsNegation(string lower) => lower.EndsWith("n't", StringComparison.Ordinal) || Negations.Contains(lower);
+
     /// <summary>"I" is capitalised everywhere; "how do I" and "how do i" must not differ.</summary>
     private static readonly HashSet<string> Pronouns = new(StringComparer.Ordinal) { "i", "i'm", "i'd", "i've", "i'll" };
 
@@ -62,7 +65,7 @@ internal static class SalientTokens
 
                 var word = text.AsSpan(start, i - start);
                 var lower = word.ToString().ToLowerInvariant();
-                if (lower.EndsWith("n't", StringComparison.Ordinal) || Negations.Contains(lower))
+                if (IsNegation(lower))
                 {
                     // "isn't", "is not" and "cannot" are the same guard token; its presence and position count.
                     Append(sb, "not", ref count);
