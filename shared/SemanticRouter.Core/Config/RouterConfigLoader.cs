@@ -547,7 +547,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
     }
 
     /// <summary>Leaves the decisions reference, plus the composer conditions of referenced composed rules.</summary>
-    internal static IEnumerable<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing, RouterExtensions extensions)
+    internal static HashSet<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing, RouterExtensions extensions)
     {
         var referenced = routing.Decisions.SelectMany(d => RuleEvaluator.Leaves(d.Rules)).ToHashSet();
         foreach (var (key, rules) in routing.Signals)

@@ -24,7 +24,7 @@ public sealed class RouterSnapshot
         _models = config.Providers.Models.ToDictionary(m => m.Name, m => new UpstreamModel(m, environment), StringComparer.Ordinal);
         _autoNames = new HashSet<string>(config.Global.Router.AutoModelNames, StringComparer.Ordinal);
 
-        var referenced = RouterConfigLoader.ReferencedLeaves(config.Routing, extensions).ToHashSet();
+        var referenced = RouterConfigLoader.ReferencedLeaves(config.Routing, extensions);
         var evaluators = new List<ISignalEvaluator>();
         foreach (var (key, rules) in config.Routing.Signals)
         {
