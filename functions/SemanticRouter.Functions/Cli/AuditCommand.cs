@@ -65,7 +65,6 @@ internal static class AuditCommand
                 summary = await audit.RunAsync(reader, writer is null ? null : r => writer.WriteLineAsync(BatchAudit.Serialize(r)), ct);
             }
 
-
             var inv = CultureInfo.InvariantCulture;
             await stdout.WriteLineAsync(string.Create(inv, $"audited {summary.Audited}, needs fact-check {summary.NeedsFactCheck}, context missing {summary.ContextMissing}, flagged {summary.Flagged}, hallucination rate {summary.Rate:P1}"));
             await stdout.WriteLineAsync("model / decision: flagged / checked (rate)");
