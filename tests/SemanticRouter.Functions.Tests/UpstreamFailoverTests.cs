@@ -185,6 +185,40 @@ public sealed class UpstreamFailoverTests
         Assert.Single(a.AbortedRequests);
     }
 
+    [Fact]
+    public async Task A_json_answer_whose_body_stalls_after_the_headers_ends_in_502_after_the_idle_timeout()
+    {
+        // A raw loopback server: headers and the first bytes of a declared 200-byte body, then silence.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var serverStop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(serverStop.Token);
+            var buffer = new byte[64 * 1024];
+            var received = 0;
+            while (!Encoding.ASCII.GetString(buffer, 0, received).Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                received += await socket.ReceiveAsync(buffer.AsMemory(received), serverStop.Token);
+            }
+
+            await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"id\":\"chatcmpl-1\","), serverStop.Token);
+            await Task.Delay(Timeout.Infinite, serverStop.Token);
+        });
+        var stalling = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/v1");
+        await using var router = await RunningRouter.StartAsync(TestConfigs.TwoModels(stalling, stalling, stalling, FastBudget));
+
+        var watch = Stopwatch.StartNew();
+        using var response = await PostAsync(router, TestConfigs.Body("hello", "small"));
+
+        // The choice is final once headers arrived: no failover, and the idle timeout (0.5 s) ends the wait.
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("upstream_body_failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        await serverStop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(RunningRouter router, string body, bool debug = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
