@@ -8,7 +8,7 @@ using SemanticRouter.Testing;
 // same run, alternating direct and routed rounds so machine noise hits both sides alike.
 // A minimal proxy (Kestrel + one upstream call, no parsing) runs in the same rounds as the floor any
 // proxy pays for the second loopback hop.
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile|pipeline]
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile [direct|proxy|router]|pipeline]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 
@@ -64,10 +64,17 @@ if (args.Length > 2 && args[2] == "pipeline")
 var results = new List<LoadResult>();
 if (args.Length > 2 && args[2] == "profile")
 {
-    // For a profiler: warm up, then only the routed path at 64 connections (perf record -D <ms> ...).
-    await LoadRun.RunAsync("warm-up", routerUrl, RoutedBody, 64, TimeSpan.FromSeconds(10), TimeSpan.Zero);
-    var only = await LoadRun.RunAsync("router", routerUrl, RoutedBody, 64, TimeSpan.FromSeconds(seconds), TimeSpan.Zero);
-    Console.WriteLine(FormattableString.Invariant($"router only, 64 connections: {only.Throughput:F0} req/s"));
+    // For a profiler: warm up, then one path only at 64 connections (perf record -D <ms> ...); the router unless named.
+    var path = args.Length > 3 ? args[3] : "router";
+    var (url, body) = path switch
+    {
+        "direct" => (directUrl, DirectBody),
+        "proxy" => (proxy.Url, DirectBody),
+        _ => (routerUrl, RoutedBody),
+    };
+    await LoadRun.RunAsync("warm-up", url, body, 64, TimeSpan.FromSeconds(10), TimeSpan.Zero);
+    var only = await LoadRun.RunAsync(path, url, body, 64, TimeSpan.FromSeconds(seconds), TimeSpan.Zero);
+    Console.WriteLine(FormattableString.Invariant($"{path} only, 64 connections: {only.Throughput:F0} req/s, {only.CpuMicrosPerRequest:F0} µs CPU/request"));
     return 0;
 }
 

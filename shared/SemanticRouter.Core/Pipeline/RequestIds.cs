@@ -1,15 +1,59 @@
+using System.Security.Cryptography;
+
 namespace SemanticRouter.Core.Pipeline;
 
 /// <summary>Takes a well-formed client <c>x-request-id</c> or makes one; ids appear in logs and headers, so they are bounded and plain.</summary>
 public static class RequestIds
 {
-    public static string From(IReadOnlyDictionary<string, string> headers)
+    private const int IdBytes = 16;
+    private const int BatchBytes = IdBytes * 256;
+
+    // Guid.NewGuid reads the OS random source once per id (a syscall per request on Linux); ids stay
+    // 128 random bits from the same source, drawn 256 at a time per thread. Unpredictable matters:
+    // the id is what feedback refers to.
+    [ThreadStatic]
+    private static byte[]? t_random;
+
+    [ThreadStatic]
+    private static int t_used;
+
+    public static string From(IReadOnlyDictionary<string, string> headers) =>
+        headers.TryGetValue("x-request-id", out var id) && IsWellFormed(id) ? id : NewId();
+
+    /// <summary>32 lowercase hex characters (the shape of <c>Guid.ToString("N")</c>).</summary>
+    public static string NewId()
     {
-        if (headers.TryGetValue("x-request-id", out var id) && id.Length is > 0 and <= 128 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        var random = t_random;
+        if (random is null || t_used == BatchBytes)
         {
-            return id;
+            random = t_random ??= new byte[BatchBytes];
+            RandomNumberGenerator.Fill(random);
+            t_used = 0;
         }
 
-        return Guid.NewGuid().ToString("N");
+        var bytes = random.AsSpan(t_used, IdBytes);
+        var id = Convert.ToHexStringLower(bytes);
+        // Drawn bytes are cleared so a later reader of this buffer can't recover an id that was handed out.
+        bytes.Clear();
+        t_used += IdBytes;
+        return id;
+    }
+
+    private static bool IsWellFormed(string id)
+    {
+        if (id.Length is 0 or > 128)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
