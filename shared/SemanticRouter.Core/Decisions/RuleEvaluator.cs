@@ -33,10 +33,11 @@ public static class RuleEvaluator
                         return (true, 0);
                     }
 
+                    // Index loops: foreach over the IReadOnlyList would box an enumerator per node per request.
                     var sum = 0.0;
-                    foreach (var child in node.Conditions)
+                    for (var i = 0; i < node.Conditions.Count; i++)
                     {
-                        var (matched, confidence) = Evaluate(child, results, matchedLeaves);
+                        var (matched, confidence) = Evaluate(node.Conditions[i], results, matchedLeaves);
                         if (!matched)
                         {
                             return (false, 0);
@@ -52,9 +53,9 @@ public static class RuleEvaluator
                 {
                     var any = false;
                     var best = 0.0;
-                    foreach (var child in node.Conditions)
+                    for (var i = 0; i < node.Conditions.Count; i++)
                     {
-                        var (matched, confidence) = Evaluate(child, results, matchedLeaves);
+                        var (matched, confidence) = Evaluate(node.Conditions[i], results, matchedLeaves);
                         if (matched)
                         {
                             any = true;

@@ -233,7 +233,7 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         }
 
         h[VsrHeaders.ContextTokenCount] = TokenEstimator.Estimate(context.Request.Messages).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (context.Items.ContainsKey("system_prompt.injected"))
+        if (context.SystemPromptInjected)
         {
             h[VsrHeaders.InjectedSystemPrompt] = "true";
         }

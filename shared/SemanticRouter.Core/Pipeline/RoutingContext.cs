@@ -43,6 +43,9 @@ public sealed class RoutingContext
 
     public ModelConfig? SelectedModel => Candidates.Count > 0 ? Candidates[0] : null;
 
+    /// <summary>Set by the system_prompt plugin; reported in the debug headers.</summary>
+    public bool SystemPromptInjected { get; set; }
+
     // Created on first use: most requests never touch them, and these are allocated per request.
     private Dictionary<string, string?>? _upstreamHeaderMutations;
     private Dictionary<string, string>? _responseHeaders;

@@ -52,7 +52,7 @@ public sealed class SystemPromptPlugin(string prompt, SystemPromptMode mode) : I
         }
 
         context.Request.MessagesChanged();
-        context.Items["system_prompt.injected"] = true;
+        context.SystemPromptInjected = true;
         return ValueTask.FromResult<RouterResponse?>(null);
     }
 
