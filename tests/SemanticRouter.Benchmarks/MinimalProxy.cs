@@ -19,7 +19,11 @@ internal sealed class MinimalProxy : IAsyncDisposable
 
     public Uri Url => new(_app.Urls.First() + "/v1/chat/completions");
 
-    public static async Task<MinimalProxy> StartAsync(Uri upstream)
+    /// <param name="routerHeaders">
+    /// Also send the headers the router must send (x-request-id and accept upstream; x-request-id and the four
+    /// x-vsr-selected-*/response-path headers to the client), fixed values: the cost of that contract alone.
+    /// </param>
+    public static async Task<MinimalProxy> StartAsync(Uri upstream, bool routerHeaders = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -32,6 +36,16 @@ internal sealed class MinimalProxy : IAsyncDisposable
             await http.Request.Body.ReadExactlyAsync(body, http.RequestAborted);
             using var request = new HttpRequestMessage(HttpMethod.Post, upstream) { Content = new ByteArrayContent(body), Version = HttpVersion.Version11 };
             request.Content.Headers.ContentType = new("application/json");
+            if (routerHeaders)
+            {
+                request.Headers.TryAddWithoutValidation("accept", "application/json");
+                request.Headers.TryAddWithoutValidation("x-request-id", "0123456789abcdef0123456789abcdef");
+                http.Response.Headers["x-request-id"] = "0123456789abcdef0123456789abcdef";
+                http.Response.Headers["x-vsr-selected-model"] = "large";
+                http.Response.Headers["x-vsr-selected-decision"] = "math";
+                http.Response.Headers["x-vsr-selected-confidence"] = "1.0000";
+                http.Response.Headers["x-vsr-response-path"] = "upstream";
+            }
             using var response = await invoker.SendAsync(request, http.RequestAborted);
             var answer = await response.Content.ReadAsByteArrayAsync(http.RequestAborted);
             http.Response.StatusCode = (int)response.StatusCode;

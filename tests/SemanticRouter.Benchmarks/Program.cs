@@ -8,7 +8,8 @@ using SemanticRouter.Testing;
 // same run, alternating direct and routed rounds so machine noise hits both sides alike.
 // A minimal proxy (Kestrel + one upstream call, no parsing) runs in the same rounds as the floor any
 // proxy pays for the second loopback hop, and a raw-socket proxy (the same without an HTTP client library)
-// as the floor of the hop itself.
+// as the floor of the hop itself; the minimal proxy runs once more sending the headers the router must
+// send (fixed values), the cost of that contract alone.
 // Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile [direct|proxy|raw|router]|pipeline]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
@@ -54,6 +55,7 @@ var routerUrl = new Uri(RouterApplication.BoundAddress(router), "/v1/chat/comple
 var directUrl = new Uri(backend.BaseUrl + "/chat/completions");
 await using var proxy = await MinimalProxy.StartAsync(directUrl);
 await using var rawProxy = await RawSocketProxy.StartAsync(directUrl);
+await using var headersProxy = await MinimalProxy.StartAsync(directUrl, routerHeaders: true);
 const string RoutedBody = """{"model":"MoM","messages":[{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 const string DirectBody = """{"model":"big-model","messages":[{"role":"system","content":"You are a math expert."},{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 
@@ -89,7 +91,9 @@ foreach (var concurrency in new[] { 1, 64 })
         results.Add(await LoadRun.RunAsync("direct", directUrl, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("minimal proxy", proxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("raw-socket proxy", rawProxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
+        results.Add(await LoadRun.RunAsync("minimal proxy + router headers", headersProxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("router", routerUrl, RoutedBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
+
     }
 }
 
@@ -117,11 +121,13 @@ var r64 = Avg(64, "router");
 var p1 = Avg(1, "minimal proxy");
 var p64 = Avg(64, "minimal proxy");
 var s64 = Avg(64, "raw-socket proxy");
+var h64 = Avg(64, "minimal proxy + router headers");
 report.AppendLine();
 report.AppendLine(CultureInfo.InvariantCulture, $"Added latency at concurrency 1: p50 +{r1.P50Ms - d1.P50Ms:F3} ms (ratio {r1.P50Ms / d1.P50Ms:F2}), p99 +{r1.P99Ms - d1.P99Ms:F3} ms (ratio {r1.P99Ms / d1.P99Ms:F2})");
 report.AppendLine(CultureInfo.InvariantCulture, $"Throughput at concurrency 64: router/direct = {r64.Throughput / d64.Throughput:F2} ({r64.Throughput:F0} vs {d64.Throughput:F0} req/s); p50 ratio {r64.P50Ms / d64.P50Ms:F2}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Minimal proxy (Kestrel + one pooled upstream call, no parsing) in the same run: added p50 +{p1.P50Ms - d1.P50Ms:F3} ms at concurrency 1; throughput/direct at 64 = {p64.Throughput / d64.Throughput:F2}");
 report.AppendLine(CultureInfo.InvariantCulture, $"Raw-socket proxy (Kestrel + hand-written HTTP/1.1 upstream, no HTTP client library) in the same run: throughput/direct at 64 = {s64.Throughput / d64.Throughput:F2}, CPU {s64.CpuMicrosPerRequest:F0} µs/request");
+report.AppendLine(CultureInfo.InvariantCulture, $"Minimal proxy sending the router's response and upstream headers (fixed values): throughput/direct at 64 = {h64.Throughput / d64.Throughput:F2}, CPU {h64.CpuMicrosPerRequest:F0} µs/request ({h64.CpuMicrosPerRequest - p64.CpuMicrosPerRequest:F0} µs for the headers)");
 report.AppendLine(CultureInfo.InvariantCulture, $"Router vs minimal proxy at 64: {r64.Throughput / p64.Throughput:F2} of its throughput; the router's own work adds p50 +{r1.P50Ms - p1.P50Ms:F3} ms at concurrency 1");
 report.AppendLine(CultureInfo.InvariantCulture, $"CPU per request at 64 (client + proxy + backend, whole process): direct {d64.CpuMicrosPerRequest:F0} µs, minimal proxy {p64.CpuMicrosPerRequest:F0} µs, router {r64.CpuMicrosPerRequest:F0} µs; the router's own work costs {r64.CpuMicrosPerRequest - p64.CpuMicrosPerRequest:F0} µs of CPU per request over the minimal proxy");
 report.AppendLine(CultureInfo.InvariantCulture, $"Allocated per request at 64 (whole process): direct {d64.BytesPerRequest} B, minimal proxy {p64.BytesPerRequest} B, router {r64.BytesPerRequest} B; the router allocates {r64.BytesPerRequest - p64.BytesPerRequest} B per request more than the minimal proxy");
