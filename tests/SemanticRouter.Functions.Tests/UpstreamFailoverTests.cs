@@ -91,7 +91,10 @@ public sealed class UpstreamFailoverTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"type\":\"upstream_error\"", body);
         Assert.Equal(1, c.RequestCount);
-        Assert.Equal(1, a.RequestCount + b.RequestCount);
+        // Without the budget a, b and c would each get their 1 s. With it the second attempt gets what is left
+        // (0.5 s) and there is no third; on a loaded machine the first timer can fire so late that the budget
+        // is gone before a second attempt starts, hence "at most one".
+        Assert.InRange(a.RequestCount + b.RequestCount, 0, 1);
 
         // The budget (1.5 s) bounds the whole failover, not each attempt; leave slack for a loaded CI machine.
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(6), $"took {watch.Elapsed}");
