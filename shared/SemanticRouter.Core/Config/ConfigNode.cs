@@ -253,10 +253,20 @@ public sealed class ConfigNode
         foreach (var item in node.Items())
         {
             var s = item.String();
-            if (s is not null)
+            if (s is null)
             {
-                list.Add(s);
+                continue;
             }
+
+            // Every list read this way names things or holds text to match, so a blank entry is a mistake
+            // (a blank keyword pattern would match every prompt). It stays in the list so callers' indexes
+            // still line up with the YAML items; the error rejects the config anyway.
+            if (string.IsNullOrWhiteSpace(s))
+            {
+                item.Error("expected a non-empty string");
+            }
+
+            list.Add(s);
         }
 
         return list;

@@ -37,9 +37,8 @@ public sealed class KeywordSignalKind : ISignalKind
         var items = node["keywords"].Items();
         for (var i = 0; i < keywords.Count; i++)
         {
-            if (keywords[i].Length == 0)
+            if (string.IsNullOrWhiteSpace(keywords[i]))
             {
-                items[i].Error("keyword must not be empty");
                 continue;
             }
 
