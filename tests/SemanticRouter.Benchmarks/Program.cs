@@ -10,7 +10,7 @@ using SemanticRouter.Testing;
 // proxy pays for the second loopback hop, and a raw-socket proxy (the same without an HTTP client library)
 // as the floor of the hop itself; the minimal proxy runs once more sending the headers the router must
 // send (fixed values), the cost of that contract alone.
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile [direct|proxy|raw|router]|pipeline]
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Benchmarks -- [seconds-per-round] [rounds] [profile [direct|proxy|raw|router]|pipeline|keywords]
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
 
@@ -58,6 +58,12 @@ await using var rawProxy = await RawSocketProxy.StartAsync(directUrl);
 await using var headersProxy = await MinimalProxy.StartAsync(directUrl, routerHeaders: true);
 const string RoutedBody = """{"model":"MoM","messages":[{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
 const string DirectBody = """{"model":"big-model","messages":[{"role":"system","content":"You are a math expert."},{"role":"user","content":"What is the derivative of x^2 times the integral of sin x? Please explain each step carefully so I can follow along."}]}""";
+
+if (args.Length > 2 && args[2] == "keywords")
+{
+    Console.WriteLine(await KeywordScanRun.RunAsync(200_000));
+    return 0;
+}
 
 if (args.Length > 2 && args[2] == "pipeline")
 {

@@ -2,6 +2,7 @@ using System.Text;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Signals;
+using SemanticRouter.Core.Signals.Keyword;
 
 namespace SemanticRouter.Core.Tests;
 
@@ -34,6 +35,39 @@ public sealed class KeywordSignalTests
         var match = (await EvaluateAsync("keywords", "- {name: k, keywords: [alpha, beta, gamma]}", "beta then alpha")).Single();
         Assert.Equal(["alpha", "beta"], Assert.IsType<List<string>>(match.Detail));
         Assert.Equal(1.0, match.Confidence);
+    }
+
+    [Theory]
+    // Joined into one scan: the answer and the matched list are those of the per-keyword scans.
+    [InlineData("operator: OR, keywords: [alpha, beta, gamma]", "nothing here", false, "")]
+    [InlineData("operator: OR, keywords: [alpha, beta, gamma]", "gamma and alpha", true, "alpha,gamma")]
+    [InlineData("operator: NOR, keywords: [alpha, beta]", "nothing here", true, "")]
+    [InlineData("operator: AND, keywords: [alpha, beta]", "only beta", false, "")]
+    [InlineData("word_boundary: true, keywords: [cat, dog]", "concatenate hotdogs", false, "")]
+    [InlineData("method: literal, keywords: ['a.b', 'c+']", "axb c+", true, "c+")]
+    // Not joinable: in one alternation \1 would point at the first keyword's group, which never took part.
+    [InlineData("keywords: ['(a)b', '(\\w)\\1']", "hello", true, "(\\w)\\1")]
+    // Not joinable: (?x) makes the rest of the pattern, a closing parenthesis included, a comment.
+    [InlineData("keywords: ['(?x) z e d # spaced', 'omega']", "zed", true, "(?x) z e d # spaced")]
+    public async Task Keyword_rules_answer_the_same_whether_or_not_their_keywords_share_one_scan(string rule, string prompt, bool expected, string keywords)
+    {
+        var match = (await EvaluateAsync("keywords", $"- {{name: k, {rule}}}", prompt)).Single();
+        Assert.Equal(expected, match.Matched);
+        Assert.Equal(keywords, match.Detail is List<string> found ? string.Join(',', found) : string.Empty);
+    }
+
+    [Theory]
+    [InlineData("keywords: [alpha, beta]", true)]
+    [InlineData("method: literal, keywords: ['(?x', '\\1']", true)]
+    [InlineData("keywords: [alpha]", false)]
+    [InlineData("keywords: ['(a)b', '(\\w)\\1']", false)]
+    [InlineData("keywords: ['(?<w>a)\\k<w>', beta]", false)]
+    [InlineData("keywords: ['(?i)alpha', beta]", false)]
+    public void Keywords_share_one_scan_only_when_their_patterns_mean_the_same_joined(string rule, bool joined)
+    {
+        var config = new RouterConfigLoader(RouterExtensionsDefaults.CreateCore(), _ => null).Load(Config("keywords", $"- {{name: k, {rule}}}"));
+        var keywordRule = Assert.IsType<KeywordRule>(config.Routing.Signals["keywords"].Single());
+        Assert.Equal(joined, keywordRule.AnyMatcher is not null);
     }
 
     [Theory]

@@ -14,10 +14,17 @@ internal sealed class KeywordEvaluator(KeywordRule[] rules) : ISignalEvaluator
         for (var r = 0; r < rules.Length; r++)
         {
             var rule = rules[r];
+            if (rule.AnyMatcher is { } any && IsMatch(any, text) == false)
+            {
+                var none = rule.Operator == KeywordOperator.Nor;
+                results[r] = new SignalMatch(Type, rule.Name, none, none ? 1.0 : 0.0, null);
+                continue;
+            }
+
             List<string>? found = null;
             for (var i = 0; i < rule.Matchers.Count; i++)
             {
-                if (IsMatch(rule.Matchers[i], text))
+                if (IsMatch(rule.Matchers[i], text) == true)
                 {
                     (found ??= []).Add(rule.Keywords[i]);
                 }
@@ -40,7 +47,8 @@ internal sealed class KeywordEvaluator(KeywordRule[] rules) : ISignalEvaluator
         return ValueTask.FromResult<IReadOnlyList<SignalMatch>>(results);
     }
 
-    private static bool IsMatch(Regex regex, string text)
+    /// <summary>Null when the match timed out: a pathological pattern/input pair must not stall routing.</summary>
+    private static bool? IsMatch(Regex regex, string text)
     {
         try
         {
@@ -48,8 +56,8 @@ internal sealed class KeywordEvaluator(KeywordRule[] rules) : ISignalEvaluator
         }
         catch (RegexMatchTimeoutException)
         {
-            // A pathological pattern/input pair must not stall routing; treat it as no match.
-            return false;
+            // A keyword that times out counts as absent; a timed-out joined scan decides nothing, so each keyword is tried.
+            return null;
         }
     }
 }

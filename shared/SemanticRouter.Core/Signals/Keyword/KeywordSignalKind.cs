@@ -7,7 +7,7 @@ namespace SemanticRouter.Core.Signals.Keyword;
 /// <c>keyword</c> signals: regex (default, as in the anchor) or literal keywords, case sensitivity,
 /// optional word boundaries, combined with OR / AND / NOR over the last user message.
 /// </summary>
-public sealed class KeywordSignalKind : ISignalKind
+public sealed partial class KeywordSignalKind : ISignalKind
 {
     public string Type => "keyword";
 
@@ -34,6 +34,7 @@ public sealed class KeywordSignalKind : ISignalKind
 
         var options = caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase;
         var matchers = new List<Regex>(keywords.Count);
+        var patterns = new List<string>(keywords.Count);
         var items = node["keywords"].Items();
         for (var i = 0; i < keywords.Count; i++)
         {
@@ -51,11 +52,31 @@ public sealed class KeywordSignalKind : ISignalKind
             if (RouterConfigLoader.CompileRegex(items[i], pattern, options | RegexOptions.Compiled) is { } regex)
             {
                 matchers.Add(regex);
+                patterns.Add(pattern);
             }
         }
 
-        return name is null || matchers.Count != keywords.Count ? null : new KeywordRule(name, op, keywords, matchers);
+        if (name is null || matchers.Count != keywords.Count)
+        {
+            return null;
+        }
+
+        var any = matchers.Count > 1 && (literal || keywords.All(CanJoin))
+            ? RouterConfigLoader.CompileRegex(node["keywords"], string.Join('|', patterns.Select(p => "(?:" + p + ")")), options | RegexOptions.Compiled)
+            : null;
+        return new KeywordRule(name, op, keywords, matchers) { AnyMatcher = any };
     }
+
+    /// <summary>
+    /// Whether a user pattern means the same inside one alternation of all the rule's patterns: group numbers shift
+    /// there (breaking backreferences and conditionals), and inline options such as <c>(?x)</c> can swallow the
+    /// closing parenthesis, so any pattern with a backreference or a <c>(?</c> construct keeps the rule on per-keyword scans.
+    /// </summary>
+    private static bool CanJoin(string pattern) =>
+        !pattern.Contains("(?", StringComparison.Ordinal) && !pattern.Contains("\\k", StringComparison.Ordinal) && !BackReference().IsMatch(pattern);
+
+    [GeneratedRegex(@"\\[1-9]")]
+    private static partial Regex BackReference();
 
     public ISignalEvaluator CreateEvaluator(IReadOnlyList<SignalRuleConfig> rules) => new KeywordEvaluator(rules.Cast<KeywordRule>().ToArray());
 }
