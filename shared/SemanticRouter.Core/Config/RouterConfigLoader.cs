@@ -537,7 +537,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
     {
         try
         {
-            return new Regex(pattern, options | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            return NewRegex(pattern, options);
         }
         catch (ArgumentException e)
         {
@@ -545,6 +545,22 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             return null;
         }
     }
+
+    /// <summary>The same compilation for a pattern the router builds itself: null instead of a config error when it does not parse.</summary>
+    public static Regex? TryCompileRegex(string pattern, RegexOptions options)
+    {
+        try
+        {
+            return NewRegex(pattern, options);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private static Regex NewRegex(string pattern, RegexOptions options) =>
+        new(pattern, options | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
 
     /// <summary>Leaves the decisions reference, plus the composer conditions of referenced composed rules.</summary>
     internal static HashSet<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing, RouterExtensions extensions)

@@ -62,7 +62,7 @@ public sealed partial class KeywordSignalKind : ISignalKind
         }
 
         var any = matchers.Count > 1 && (literal || keywords.All(CanJoin))
-            ? RouterConfigLoader.CompileRegex(node["keywords"], string.Join('|', patterns.Select(p => "(?:" + p + ")")), options | RegexOptions.Compiled)
+            ? RouterConfigLoader.TryCompileRegex(string.Join('|', patterns.Select(p => "(?:" + p + ")")), options | RegexOptions.Compiled)
             : null;
         return new KeywordRule(name, op, keywords, matchers) { AnyMatcher = any };
     }
