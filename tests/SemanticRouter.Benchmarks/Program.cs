@@ -99,7 +99,6 @@ foreach (var concurrency in new[] { 1, 64 })
         results.Add(await LoadRun.RunAsync("raw-socket proxy", rawProxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("minimal proxy + router headers", headersProxy.Url, DirectBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
         results.Add(await LoadRun.RunAsync("router", routerUrl, RoutedBody, concurrency, TimeSpan.FromSeconds(seconds), warm));
-
     }
 }
 
