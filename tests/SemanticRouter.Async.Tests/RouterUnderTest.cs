@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Functions.Testing;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Async.Tests;
@@ -10,20 +10,15 @@ internal sealed class RouterUnderTest : IAsyncDisposable
 {
     public const string FeedbackToken = "test-feedback-token-0123456789";
 
-    private readonly WebApplication _app;
+    private readonly RouterAppHost _host;
 
-    private RouterUnderTest(WebApplication app)
-    {
-        _app = app;
-        BaseAddress = RouterApplication.BoundAddress(app);
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    private RouterUnderTest(RouterAppHost host) => _host = host;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _host.Http;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     public static async Task<RouterUnderTest> StartAsync(string yaml, AzuriteServer? azurite, IReadOnlyDictionary<string, string>? extra = null, Action<IServiceCollection>? configure = null)
     {
@@ -43,29 +38,10 @@ internal sealed class RouterUnderTest : IAsyncDisposable
             settings[k] = v;
         }
 
-        var app = RouterApplication.Build(new RouterHostOptions
-        {
-            ConfigYaml = yaml,
-            Urls = "http://127.0.0.1:0",
-            Environment = name => settings.TryGetValue(name, out var v) ? v : null,
-        }, configure);
-        try
-        {
-            await app.StartAsync();
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
-
-        return new RouterUnderTest(app);
+        return new RouterUnderTest(await RouterAppHost.StartAsync(
+            new RouterHostOptions { ConfigYaml = yaml, Environment = RouterAppHost.Environment(settings) },
+            configure));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,29 +1,24 @@
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Functions.Testing;
 
 namespace SemanticRouter.Cache.Tests;
 
 /// <summary>The real router app on a loopback port, configured with a response_cache decision in front of a loopback backend (<see cref="NumberedBackend"/>).</summary>
 internal sealed class CacheRouter : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RouterAppHost _host;
 
-    private CacheRouter(WebApplication app, Uri address)
-    {
-        _app = app;
-        Address = address;
-        Http = new HttpClient { BaseAddress = address };
-    }
+    private CacheRouter(RouterAppHost host) => _host = host;
 
-    public Uri Address { get; }
+    public Uri Address => _host.BaseAddress;
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _host.Http;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
     public static async Task<CacheRouter> StartAsync(Uri backendUrl, string plugin = "{mode: exact_then_semantic}", string store = "{backend_type: memory, embedding_model: hashing-ngram-512-v1}", Action<IServiceCollection>? configure = null)
     {
@@ -51,9 +46,7 @@ internal sealed class CacheRouter : IAsyncDisposable
               stores:
                 response_cache: {{store}}
             """;
-        var app = RouterApplication.Build(new RouterHostOptions { ConfigYaml = yaml, Urls = "http://127.0.0.1:0" }, configure);
-        await app.StartAsync();
-        return new CacheRouter(app, RouterApplication.BoundAddress(app));
+        return new CacheRouter(await RouterAppHost.StartAsync(new RouterHostOptions { ConfigYaml = yaml }, configure));
     }
 
     public async Task<Answer> AskAsync(string text, string? tenant = null, string? system = null, string model = "MoM", bool stream = false, string? user = null, string? cacheControl = null, bool debug = false)
@@ -95,12 +88,7 @@ internal sealed class CacheRouter : IAsyncDisposable
         return new Answer((int)response.StatusCode, response.Headers, raw, stream ? StreamedText(raw) : CompletionText(raw));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private static string CompletionText(string raw) =>
         JsonNode.Parse(raw)?["choices"]?[0]?["message"]?["content"]?.GetValue<string>() ?? string.Empty;

@@ -1,39 +1,27 @@
 using System.Text;
 using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Functions.Testing;
 
 namespace SemanticRouter.Operations.Tests;
 
-/// <summary>The real router app (RouterApplication) on a free loopback port.</summary>
+/// <summary>The real router app (RouterApplication) on a free loopback port, with request helpers for the operations tests.</summary>
 internal sealed class RouterHost : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RouterAppHost _host;
 
-    private RouterHost(WebApplication app)
-    {
-        _app = app;
-        BaseAddress = RouterApplication.BoundAddress(app);
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    private RouterHost(RouterAppHost host) => _host = host;
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _host.BaseAddress;
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _host.Http;
 
-    public IServiceProvider Services => _app.Services;
+    public IServiceProvider Services => _host.Services;
 
-    public static async Task<RouterHost> StartAsync(string yaml, IReadOnlyDictionary<string, string>? environment = null, Action<IServiceCollection>? configure = null)
-    {
-        var app = RouterApplication.Build(
-            new RouterHostOptions
-            {
-                ConfigYaml = yaml,
-                Urls = "http://127.0.0.1:0",
-                Environment = name => environment is not null && environment.TryGetValue(name, out var v) ? v : null,
-            },
-            configure);
-        await app.StartAsync();
-        return new RouterHost(app);
-    }
+    public static async Task<RouterHost> StartAsync(string yaml, IReadOnlyDictionary<string, string>? environment = null, Action<IServiceCollection>? configure = null) =>
+        new(await RouterAppHost.StartAsync(
+            new RouterHostOptions { ConfigYaml = yaml, Environment = RouterAppHost.Environment(environment) },
+            configure,
+            TimeSpan.FromSeconds(30)));
 
     public async Task<HttpResponseMessage> ChatAsync(string content, string model = "MoM", bool stream = false, string? key = null, IReadOnlyDictionary<string, string>? headers = null)
     {
@@ -67,10 +55,5 @@ internal sealed class RouterHost : IAsyncDisposable
         return response;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

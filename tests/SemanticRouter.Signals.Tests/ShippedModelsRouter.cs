@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Functions.Testing;
 using SemanticRouter.Signals.Models;
 using SemanticRouter.Testing;
 
@@ -12,18 +12,17 @@ namespace SemanticRouter.Signals.Tests;
 /// </summary>
 internal sealed class ShippedModelsRouter : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly RouterAppHost _host;
 
-    private ShippedModelsRouter(WebApplication app, LoopbackBackend backend)
+    private ShippedModelsRouter(RouterAppHost host, LoopbackBackend backend)
     {
-        _app = app;
+        _host = host;
         Backend = backend;
-        Http = new HttpClient { BaseAddress = RouterApplication.BoundAddress(app), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public LoopbackBackend Backend { get; }
 
-    public HttpClient Http { get; }
+    public HttpClient Http => _host.Http;
 
     /// <param name="config">The router YAML for the backend's base URL.</param>
     public static async Task<ShippedModelsRouter> StartAsync(Func<string, string> config)
@@ -31,18 +30,15 @@ internal sealed class ShippedModelsRouter : IAsyncDisposable
         var backend = await LoopbackBackend.StartAsync("echo");
         backend.AnswerText = call => "You said: " + call.LastUserText;
         backend.StreamChunkCharacters = 3;
-        var app = RouterApplication.Build(
-            new RouterHostOptions { ConfigYaml = config(backend.BaseUrl.ToString()), Urls = "http://127.0.0.1:0" },
+        var host = await RouterAppHost.StartAsync(
+            new RouterHostOptions { ConfigYaml = config(backend.BaseUrl.ToString()) },
             services => services.AddSingleton(new LearnedModelOptions { ModelsDirectory = ShippedModels.Directory }));
-        await app.StartAsync();
-        return new ShippedModelsRouter(app, backend);
+        return new ShippedModelsRouter(host, backend);
     }
 
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        await _host.DisposeAsync();
         await Backend.DisposeAsync();
     }
 }
