@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Signals;
 using SemanticRouter.Core.Signals.Keyword;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Benchmarks;
 
@@ -21,22 +21,9 @@ internal static class KeywordScanRun
 
     public static async Task<string> RunAsync(int iterations)
     {
-        var rules = new StringBuilder();
-        foreach (var topic in Topics)
-        {
-            var keywords = string.Join(", ", Enumerable.Range(0, 12).Select(i => $"{topic}word{i}"));
-            rules.Append(CultureInfo.InvariantCulture, $"\n        - {{name: {topic}, operator: OR, keywords: [{keywords}], case_sensitive: false}}");
-        }
-
-        var yaml = $"""
-            version: v1
-            providers:
-              default_model: m
-              models: [{"{"}name: m, backend_refs: [{"{"}base_url: "http://127.0.0.1:1/v1"{"}"}]{"}"}]
-            routing:
-              signals:
-                keywords:{rules}
-            """;
+        var rules = Topics.Select(topic =>
+            $"- {{name: {topic}, operator: OR, keywords: [{string.Join(", ", Enumerable.Range(0, 12).Select(i => $"{topic}word{i}"))}], case_sensitive: false}}");
+        var yaml = RouterYaml.SignalsOnly("keywords", rules);
         var extensions = RouterExtensionsDefaults.CreateCore();
         var config = new RouterConfigLoader(extensions, _ => null).Load(yaml);
         var kind = extensions.KindByConfigKey("keywords")!;

@@ -3,6 +3,7 @@ using SemanticRouter.Core.Config;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Signals;
 using SemanticRouter.Core.Signals.Keyword;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Core.Tests;
 
@@ -65,7 +66,7 @@ public sealed class KeywordSignalTests
     [InlineData("keywords: ['(?i)alpha', beta]", false)]
     public void Keywords_share_one_scan_only_when_their_patterns_mean_the_same_joined(string rule, bool joined)
     {
-        var config = new RouterConfigLoader(RouterExtensionsDefaults.CreateCore(), _ => null).Load(Config("keywords", $"- {{name: k, {rule}}}"));
+        var config = new RouterConfigLoader(RouterExtensionsDefaults.CreateCore(), _ => null).Load(RouterYaml.SignalsOnly("keywords", $"- {{name: k, {rule}}}"));
         var keywordRule = Assert.IsType<KeywordRule>(config.Routing.Signals["keywords"].Single());
         Assert.Equal(joined, keywordRule.AnyMatcher is not null);
     }
@@ -85,28 +86,17 @@ public sealed class KeywordSignalTests
     [Fact]
     public void Context_bounds_accept_k_and_m_suffixes_and_reject_nonsense()
     {
-        var (_, errors) = new RouterConfigLoader(RouterExtensionsDefaults.CreateCore(), _ => null).TryLoad(Config("context", "- {name: c, min_tokens: lots}"));
+        var (_, errors) = new RouterConfigLoader(RouterExtensionsDefaults.CreateCore(), _ => null).TryLoad(RouterYaml.SignalsOnly("context", "- {name: c, min_tokens: lots}"));
         Assert.Contains(errors, e => e.Path == "routing.signals.context[0].min_tokens");
     }
 
     private static async Task<IReadOnlyList<SignalMatch>> EvaluateAsync(string key, string rules, string prompt)
     {
         var extensions = RouterExtensionsDefaults.CreateCore();
-        var config = new RouterConfigLoader(extensions, _ => null).Load(Config(key, rules));
+        var config = new RouterConfigLoader(extensions, _ => null).Load(RouterYaml.SignalsOnly(key, rules));
         var kind = extensions.KindByConfigKey(key)!;
         var evaluator = kind.CreateEvaluator(config.Routing.Signals[key]);
         var request = ChatRequest.Parse(Encoding.UTF8.GetBytes($$"""{"model":"MoM","messages":[{"role":"user","content":{{System.Text.Json.JsonSerializer.Serialize(prompt)}}}]}"""), 100);
         return await evaluator.EvaluateAsync(new SignalContext(request, new Dictionary<string, string>()), CancellationToken.None);
     }
-
-    private static string Config(string key, string rules) => $"""
-        version: v1
-        providers:
-          default_model: m
-          models: [{"{"}name: m, backend_refs: [{"{"}base_url: "http://127.0.0.1:1/v1"{"}"}]{"}"}]
-        routing:
-          signals:
-            {key}:
-              {rules}
-        """;
 }
