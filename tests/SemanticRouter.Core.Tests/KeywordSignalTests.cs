@@ -57,6 +57,18 @@ public sealed class KeywordSignalTests
         Assert.Equal(keywords, match.Detail is List<string> found ? string.Join(',', found) : string.Empty);
     }
 
+    [Fact]
+    public async Task A_joined_scan_that_times_out_decides_nothing_and_each_keyword_is_tried()
+    {
+        // (a+)+$ backtracks exponentially on a run of a's that does not end the text: the joined scan reaches it
+        // first and hits the 50 ms match timeout; the rule must still find "beta" on its own scan.
+        var prompt = new string('a', 40) + "! beta";
+        var match = (await EvaluateAsync("keywords", "- {name: k, keywords: ['(a+)+$', beta]}", prompt)).Single();
+
+        Assert.True(match.Matched);
+        Assert.Equal(["beta"], Assert.IsType<List<string>>(match.Detail));
+    }
+
     [Theory]
     [InlineData("keywords: [alpha, beta]", true)]
     [InlineData("method: literal, keywords: ['(?x', '\\1']", true)]
