@@ -24,7 +24,7 @@ internal sealed class AuditFunction(IAuditStore store) : IRouterFunction
     public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         request.RouteValues.TryGetValue("id", out var id);
-        if (string.IsNullOrEmpty(id) || id.Length > 128 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        if (!RequestIds.IsWellFormed(id))
         {
             return RouterPipeline.Error(RouterException.BadRequest("The audit id must be a request id (letters, digits, '-', '_', '.').", "id"));
         }

@@ -39,9 +39,10 @@ public static class RequestIds
         return id;
     }
 
-    private static bool IsWellFormed(string id)
+    /// <summary>The request id rule: 1..128 characters of [A-Za-z0-9-_.]; ids appear in logs, headers and blob names.</summary>
+    public static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? id)
     {
-        if (id.Length is 0 or > 128)
+        if (id is null || id.Length is 0 or > 128)
         {
             return false;
         }

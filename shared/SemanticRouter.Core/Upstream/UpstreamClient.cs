@@ -39,7 +39,6 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.RequestBudget.TotalSeconds * Stopwatch.Frequency);
         var attempts = new List<UpstreamAttempt>(2);
         var sawTimeout = false;
-        var budgetExhausted = false;
 
         foreach (var model in candidates)
         {
@@ -48,8 +47,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             foreach (var backend in model.OrderForRequest())
             {
                 var started = Stopwatch.GetTimestamp();
-                budgetExhausted = started >= deadline;
-                if (attempts.Count >= settings.MaxAttempts || budgetExhausted)
+                if (attempts.Count >= settings.MaxAttempts || started >= deadline)
                 {
                     break;
                 }
@@ -70,7 +68,8 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
 
         var summary = string.Join(", ", attempts);
         LogExhausted(context.RequestId, attempts.Count);
-        if (sawTimeout || budgetExhausted || Stopwatch.GetTimestamp() >= deadline)
+        // The clock only moves forward: a budget that stopped the loop is still spent here.
+        if (sawTimeout || Stopwatch.GetTimestamp() >= deadline)
         {
             throw new RouterException(504, "upstream_error", "upstream_timeout", $"No backend answered in time ({attempts.Count} attempts: {summary}).");
         }
