@@ -39,15 +39,23 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         var deadline = Stopwatch.GetTimestamp() + (long)(settings.RequestBudget.TotalSeconds * Stopwatch.Frequency);
         var attempts = new List<UpstreamAttempt>(2);
         var sawTimeout = false;
+        // Set when an attempt's timer was the budget's and fired: the timer can fire a few milliseconds before the
+        // clock reaches the deadline, which would otherwise let one more attempt start with nothing left to spend.
+        var budgetSpent = false;
 
         foreach (var model in candidates)
         {
+            if (budgetSpent)
+            {
+                break;
+            }
+
             context.Request.Body["model"] = model.Config.ProviderModelId;
             var body = JsonSerializer.SerializeToUtf8Bytes(context.Request.Body, CoreJsonContext.Default.JsonObject);
             foreach (var backend in model.OrderForRequest())
             {
                 var started = Stopwatch.GetTimestamp();
-                if (attempts.Count >= settings.MaxAttempts || started >= deadline)
+                if (attempts.Count >= settings.MaxAttempts || budgetSpent || started >= deadline)
                 {
                     break;
                 }
@@ -61,7 +69,8 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
                     return new UpstreamResponse(response, model, backend, attempts, timeout);
                 }
 
-                sawTimeout |= outcome is "timeout" or "budget_exhausted";
+                budgetSpent = outcome == "budget_exhausted";
+                sawTimeout |= outcome is "timeout" || budgetSpent;
                 LogAttemptFailed(context.RequestId, model.Name, backend.Name, outcome, (long)attempt.Elapsed.TotalMilliseconds);
             }
         }
