@@ -209,12 +209,16 @@ public sealed class UpstreamFailoverTests
             await Task.Delay(Timeout.Infinite, serverStop.Token);
         });
         var stalling = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/v1");
-        await using var router = await RunningRouter.StartAsync(TestConfigs.TwoModels(stalling, stalling, stalling, FastBudget));
+        // A first-byte (and so idle) timeout of 2 s, not FastBudget's 0.5 s: under parallel test load the one-shot
+        // server above can take longer than 0.5 s to send its headers, and that attempt would time out instead.
+        var budget = "  upstream: {request_timeout_seconds: 8, first_byte_timeout_seconds: 2, max_attempts: 6}";
+        await using var router = await RunningRouter.StartAsync(TestConfigs.TwoModels(stalling, stalling, stalling, budget));
 
         var watch = Stopwatch.StartNew();
         using var response = await PostAsync(router, TestConfigs.Body("hello", "small"));
 
-        // The choice is final once headers arrived: no failover, and the idle timeout (0.5 s) ends the wait.
+        // The choice is final once headers arrived: no failover (the server serves one connection only, so a
+        // failover would end in 504), and the idle timeout (2 s) ends the wait.
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         Assert.Contains("upstream_body_failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
