@@ -173,15 +173,19 @@ def choose_mix(bag, wide, tok, dom, cat_id):
     texts = [e["question"] for e in dom["val"]]
     gold = np.array([cat_id[e["label"]] for e in dom["val"]])
     b, w = log_probs(bag, tok, texts), log_probs(wide, tok, texts)
+
+    def mixture(ww, ps):
+        return (1 - ww) * b + ww * w + ps * shift
+
     grid = []
     for ww in WIDE_WEIGHTS:
         for ps in PRIOR_SHIFTS:
-            acc = float((((1 - ww) * b + ww * w + ps * shift).argmax(1) == gold).mean())
+            acc = float((mixture(ww, ps).argmax(1) == gold).mean())
             grid.append({"wide_weight": ww, "prior_shift": ps, "val_domain_acc": acc})
     chosen = dict(max(grid, key=lambda g: g["val_domain_acc"]))  # first of equals: the lower weight and shift
     # Temperature (validation NLL): the mix of two log-probabilities is less peaked than either model, and a rule's
     # `threshold` reads the probability, so it should mean what it says.
-    mixed = (1 - chosen["wide_weight"]) * b + chosen["wide_weight"] * w + chosen["prior_shift"] * shift
+    mixed = mixture(chosen["wide_weight"], chosen["prior_shift"])
     best_nll = None
     for t in np.arange(0.3, 2.0001, 0.05):
         z = mixed / t
