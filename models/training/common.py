@@ -24,8 +24,8 @@ def seed_everything(seed=SEED):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    # One thread: deterministic, and polite on a shared build machine.
-    torch.set_num_threads(1)
+    # Two threads (the machine's two cores; OpenBLAS, see models/README.md): deterministic for a given thread count.
+    torch.set_num_threads(int(os.environ.get("TRAIN_THREADS", "2")))
 
 
 def data(*parts):

