@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
-# Assembles a deployable Azure Functions app folder (custom handler) and zips it:
-#   handler binary (self-contained linux-x64) + host.json + one folder per function with its
-#   function.json + config/ + models/ (+ the ONNX Runtime native library when present).
-# Usage: functions/publish.sh [OUT_DIR]   (default artifacts/functionapp; zip next to it)
+# Publishes the Azure Functions app (a .NET isolated worker) for linux-x64 and zips it for zip deploy.
+# `dotnet publish` writes the worker with functions.metadata, worker.config.json, extensions.json (+ .azurefunctions/)
+# and host.json; this script adds config/ and models/, and refuses to publish without the router config the app
+# will read, instead of producing an app that stops at start-up.
+# Usage: functions/publish.sh [OUT_DIR]   (default artifacts/functionapp; the zip is OUT_DIR.zip)
+#   SEMANTIC_ROUTER_CONFIG  the config the app will read (default config/router.yaml, the Bicep/Terraform default);
+#                           it must exist under config/. Set the same app setting when it is not the default.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$root/artifacts/functionapp}"
+config="${SEMANTIC_ROUTER_CONFIG:-config/router.yaml}"
+
+case "$config" in
+  config/*.yaml | config/*.yml) ;;
+  *) echo "publish: SEMANTIC_ROUTER_CONFIG=$config must name a .yaml file under config/ (the package carries config/)." >&2; exit 2 ;;
+esac
+if [ ! -f "$root/$config" ]; then
+  echo "publish: $config does not exist, so the published app would stop at start-up." >&2
+  echo "  Create it (start from config/examples/gateway.yaml; check it with: dotnet run --project functions/SemanticRouter.Functions -- validate --config $config)," >&2
+  echo "  or publish another file: SEMANTIC_ROUTER_CONFIG=config/<file>.yaml functions/publish.sh (and set the same app setting)." >&2
+  exit 2
+fi
+
 rm -rf "$out" && mkdir -p "$out"
-
+# Framework-dependent: Flex Consumption provides the .NET 10 runtime. -r linux-x64 keeps other platforms' native files out.
 dotnet publish "$root/functions/SemanticRouter.Functions/SemanticRouter.Functions.csproj" \
-  -c Release -r linux-x64 --self-contained true -p:PublishSingleFile=false -o "$out" --nologo
+  -c Release -r linux-x64 --self-contained false -o "$out" --nologo
 
-cp "$root/host.json" "$out/host.json"
-for dir in "$root"/functions/definitions/*/; do
-  name="$(basename "$dir")"
-  mkdir -p "$out/$name"
-  cp "$dir/function.json" "$out/$name/function.json"
-done
-mkdir -p "$out/config" && cp "$root"/config/*.yaml "$out/config/" 2>/dev/null || true
+mkdir -p "$out/config" && cp "$root"/config/*.yaml "$out/config/"
 if [ -d "$root/models" ]; then
   # tar rather than rsync: it is on every machine the SDK runs on.
   mkdir -p "$out/models"
@@ -25,7 +35,6 @@ if [ -d "$root/models" ]; then
 fi
 ort="$root/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
 [ -f "$ort" ] && cp "$ort" "$out/"
-chmod +x "$out/SemanticRouter"
 "$root/functions/zip-folder.sh" "$out"
-echo "Function app folder: $out"
+echo "Function app folder: $out (router config: $config)"
 echo "Zip package:         $out.zip"

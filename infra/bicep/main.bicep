@@ -1,4 +1,4 @@
-// Semantic Router on Azure Functions Flex Consumption (custom handler), with its storage
+// Semantic Router on Azure Functions Flex Consumption (.NET 10 isolated worker), with its storage
 // (models, audit/feedback queues and result containers), a user-assigned identity holding only
 // the data roles it needs, and Application Insights. Registry-free (no br: modules) so
 // `az bicep build` works offline. Keep app settings in line with ../app-settings.json.
@@ -14,9 +14,15 @@ param location string = resourceGroup().location
 @description('Router YAML inside the deployed package.')
 param routerConfigPath string = 'config/router.yaml'
 
-@description('Admin key for management endpoints (/metrics, explain, cache ops, audits, ratings). Empty: configure hashed keys in the router config instead.')
+@description('Client API key for chat completions and models (Authorization: Bearer). Required: API-key auth is on by default.')
 @secure()
-param adminKey string = ''
+@minLength(16)
+param apiKey string
+
+@description('Admin API key for management endpoints (/metrics, explain, cache ops, audits, ratings) and the dashboard. Required.')
+@secure()
+@minLength(16)
+param adminKey string
 
 @description('Shared secret for the feedback webhook.')
 @secure()
@@ -157,9 +163,10 @@ var baseSettings = [
   { name: 'MILVUS_URI', value: milvusUri }
 ]
 
-// Secrets become settings only when given, so an empty value never overrides config.
+// API-key auth is on from the first deployment: the router answers only to these keys (Authorization: Bearer).
+// Optional secrets become settings only when given, so an empty value never overrides config.
 var secretSettings = concat(
-  empty(adminKey) ? [] : [{ name: 'SEMANTIC_ROUTER_ADMIN_KEY', value: adminKey }],
+  [{ name: 'SEMANTIC_ROUTER_API_KEY', value: apiKey }, { name: 'SEMANTIC_ROUTER_ADMIN_KEY', value: adminKey }],
   empty(feedbackWebhookToken) ? [] : [{ name: 'FEEDBACK_WEBHOOK_TOKEN', value: feedbackWebhookToken }],
   empty(milvusToken) ? [] : [{ name: 'MILVUS_TOKEN', value: milvusToken }])
 
@@ -189,7 +196,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
-      runtime: { name: 'custom', version: '1.0' }
+      runtime: { name: 'dotnet-isolated', version: '10.0' }
     }
     siteConfig: {
       minTlsVersion: '1.2'

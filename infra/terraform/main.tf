@@ -1,4 +1,4 @@
-# Semantic Router on Azure Functions Flex Consumption (custom handler): the same resources as
+# Semantic Router on Azure Functions Flex Consumption (.NET 10 isolated worker): the same resources as
 # ../bicep/main.bicep. Keep app settings in line with ../app-settings.json.
 
 resource "random_string" "suffix" {
@@ -35,9 +35,10 @@ locals {
     "MILVUS_URI"                                = var.milvus_uri
   }
 
-  # Secrets become settings only when given, so an empty value never overrides config.
+  # API-key auth is on from the first deployment: the router answers only to these keys (Authorization: Bearer).
+  # Optional secrets become settings only when given, so an empty value never overrides config.
   secret_settings = merge(
-    var.admin_key == "" ? {} : { "SEMANTIC_ROUTER_ADMIN_KEY" = var.admin_key },
+    { "SEMANTIC_ROUTER_API_KEY" = var.api_key, "SEMANTIC_ROUTER_ADMIN_KEY" = var.admin_key },
     var.feedback_webhook_token == "" ? {} : { "FEEDBACK_WEBHOOK_TOKEN" = var.feedback_webhook_token },
     var.milvus_token == "" ? {} : { "MILVUS_TOKEN" = var.milvus_token },
   )
@@ -129,8 +130,8 @@ resource "azurerm_function_app_flex_consumption" "router" {
   storage_authentication_type       = "UserAssignedIdentity"
   storage_user_assigned_identity_id = azurerm_user_assigned_identity.router.id
 
-  runtime_name           = "custom"
-  runtime_version        = "1.0"
+  runtime_name           = "dotnet-isolated"
+  runtime_version        = "10.0"
   maximum_instance_count = var.maximum_instance_count
   instance_memory_in_mb  = var.instance_memory_in_mb
 

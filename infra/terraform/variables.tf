@@ -19,11 +19,26 @@ variable "router_config_path" {
   default     = "config/router.yaml"
 }
 
-variable "admin_key" {
-  description = "Admin key for management endpoints; empty to configure hashed keys in the router config instead."
+variable "api_key" {
+  description = "Client API key for chat completions and models (Authorization: Bearer). Required: auth is on by default."
   type        = string
-  default     = ""
   sensitive   = true
+
+  validation {
+    condition     = length(var.api_key) >= 16
+    error_message = "api_key must be at least 16 characters (e.g. openssl rand -hex 32)."
+  }
+}
+
+variable "admin_key" {
+  description = "Admin API key for management endpoints (/metrics, explain, cache ops, audits, ratings) and the dashboard. Required."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.admin_key) >= 16
+    error_message = "admin_key must be at least 16 characters (e.g. openssl rand -hex 32)."
+  }
 }
 
 variable "feedback_webhook_token" {

@@ -20,10 +20,11 @@ public static class AsyncServiceCollectionExtensions
     /// Registers the queue handlers, stores and pollers. With a storage account configured
     /// (<c>AzureWebJobsStorage</c>…) queues and blobs live there; without one, queues are in-process
     /// and results and ratings are kept in memory, so a standalone router still audits and learns.
+    /// <paramref name="underFunctionsHost"/>: the Functions host triggers the queue functions, so no pollers by default.
     /// </summary>
-    public static IServiceCollection AddSemanticRouterAsync(this IServiceCollection services, Func<string, string?> setting)
+    public static IServiceCollection AddSemanticRouterAsync(this IServiceCollection services, Func<string, string?> setting, bool underFunctionsHost = false)
     {
-        var settings = AsyncSettings.FromSettings(setting);
+        var settings = AsyncSettings.FromSettings(setting, underFunctionsHost);
         var storage = StorageSettings.FromSettings(setting);
         services.AddSingleton(settings);
         services.AddSingleton(QueuePollerOptions.FromSettings(setting));

@@ -32,9 +32,9 @@ public sealed record AsyncSettings
     /// <summary>Hallucinated-class probability at which a detector model flags an answer token.</summary>
     public double DetectorThreshold { get; init; } = 0.5;
 
-    public static AsyncSettings FromSettings(Func<string, string?> setting)
+    /// <param name="underFunctionsHost">The isolated worker under the Functions host, whose queue triggers replace the pollers.</param>
+    public static AsyncSettings FromSettings(Func<string, string?> setting, bool underFunctionsHost = false)
     {
-        var underFunctionsHost = !string.IsNullOrEmpty(setting("FUNCTIONS_CUSTOMHANDLER_PORT"));
         var pollers = (setting(PollersSetting) ?? "auto").Trim().ToLowerInvariant() switch
         {
             "auto" or "" => !underFunctionsHost,

@@ -1,13 +1,17 @@
 using System.Diagnostics;
+using System.IO.Compression;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
+using SemanticRouter.Functions.Tests.StandInHost;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Functions.Tests;
 
 /// <summary>
-/// <c>functions/publish.sh</c> builds the deployable Functions app folder and zip; the published, self-contained
-/// handler then runs on its own: it serves the demo and runs the shipped models through the bundled ONNX Runtime.
+/// <c>functions/publish.sh</c> is the one command that builds the deployable app: a linux-x64 dotnet-isolated worker
+/// with its metadata, config/ and models/, zipped. The published folder then runs both ways: under the (stand-in)
+/// Functions host with the settings of local.settings.sample.json as they are, and as the standalone CLI.
 /// </summary>
 public sealed class PublishScriptTests : IDisposable
 {
@@ -15,37 +19,75 @@ public sealed class PublishScriptTests : IDisposable
 
     public void Dispose()
     {
-        Directory.Delete(Path.GetDirectoryName(_out)!, recursive: true);
+        if (Directory.Exists(Path.GetDirectoryName(_out)))
+        {
+            Directory.Delete(Path.GetDirectoryName(_out)!, recursive: true);
+        }
     }
 
     [Fact]
-    public async Task Publish_assembles_a_function_app_that_serves_and_runs_the_models()
+    public async Task Publish_refuses_a_config_that_is_not_there_before_building_anything()
     {
-        var published = await ExternalProcess.RunAsync("bash", [Path.Combine(RepoPaths.Root, "functions", "publish.sh"), _out], timeout: TimeSpan.FromMinutes(10));
+        var published = await ExternalProcess.RunAsync("/usr/bin/env", ["SEMANTIC_ROUTER_CONFIG=config/no-such-router.yaml", "bash", Path.Combine(RepoPaths.Root, "functions", "publish.sh"), _out], timeout: TimeSpan.FromMinutes(1));
+
+        Assert.Equal(2, published.ExitCode);
+        Assert.Contains("config/no-such-router.yaml does not exist", published.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_out));
+    }
+
+    [Fact]
+    public async Task Publish_writes_a_dotnet_isolated_app_that_runs_under_the_host_with_the_sample_settings_and_standalone()
+    {
+        // The sample settings' config, as a first-time user publishes before writing their own router.yaml.
+        var sample = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "local.settings.sample.json")))!["Values"]!.AsObject();
+        var published = await ExternalProcess.RunAsync("/usr/bin/env", ["SEMANTIC_ROUTER_CONFIG=" + (string)sample["SEMANTIC_ROUTER_CONFIG"]!, "bash", Path.Combine(RepoPaths.Root, "functions", "publish.sh"), _out], timeout: TimeSpan.FromMinutes(10));
         Assert.True(published.ExitCode == 0, published.StandardOutput + published.StandardError);
 
-        Assert.True(File.Exists(Path.Combine(_out, "host.json")));
-        Assert.True(File.Exists(_out + ".zip"));
-        foreach (var definition in Directory.GetDirectories(Path.Combine(RepoPaths.Root, "functions", "definitions")))
+        foreach (var file in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "SemanticRouter.dll", "config/demo.yaml", "models/manifest.json" })
         {
-            Assert.True(File.Exists(Path.Combine(_out, Path.GetFileName(definition), "function.json")), Path.GetFileName(definition));
+            Assert.True(File.Exists(Path.Combine(_out, file)), file);
         }
 
-        Assert.True(File.Exists(Path.Combine(_out, "config", "demo.yaml")));
-        Assert.True(File.Exists(Path.Combine(_out, "models", "manifest.json")));
+        Assert.True(Directory.Exists(Path.Combine(_out, ".azurefunctions")), "the host's extension assemblies (.azurefunctions/) are missing");
         Assert.False(Directory.Exists(Path.Combine(_out, "models", "training")));
-        Assert.True(File.Exists(Path.Combine(_out, "libonnxruntime.so.1")));
-        var handler = Path.Combine(_out, "SemanticRouter");
+        var runtimes = Path.Combine(_out, "runtimes");
+        Assert.True(!Directory.Exists(runtimes) || Directory.GetDirectories(runtimes).All(d => Path.GetFileName(d).StartsWith("linux-x64", StringComparison.Ordinal) || Path.GetFileName(d) == "linux"), "other platforms' native files were published");
+        using (var zip = ZipFile.OpenRead(_out + ".zip"))
+        {
+            Assert.Contains(zip.Entries, e => e.FullName == "functions.metadata");
+            Assert.DoesNotContain(zip.Entries, e => e.FullName.Contains("function.json", StringComparison.Ordinal));
+        }
 
-        // The shipped models and the bundled runtime, from the package alone.
-        var inferred = await ExternalProcess.RunAsync(handler, ["infer", "--model", Path.Combine(_out, "models", "prompt-classifier"), "--text", "What is the derivative of sin x with respect to x?"], timeout: TimeSpan.FromMinutes(2));
+        // Under the Functions host, with local.settings.sample.json's values (Azurite on this test's own ports).
+        await using (var azurite = new AzuriteServer())
+        {
+            await azurite.StartAsync();
+            var settings = sample.ToDictionary(p => p.Key, p => (string)p.Value!, StringComparer.Ordinal);
+            settings["AzureWebJobsStorage"] = azurite.ConnectionString;
+            await using var host = await StandInFunctionsHost.StartAsync(settings, _out);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            var (response, result) = await host.InvokeHttpAsync(http, "ChatCompletions", new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(TestConfigs.Body("What is the integral of x^2?"), Encoding.UTF8, "application/json") });
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.OK, body + host.Diagnostics());
+                Assert.Equal("math", response.Headers.GetValues("x-vsr-selected-decision").Single());
+                Assert.Contains("[demo backend, model demo-large-70b]", body, StringComparison.Ordinal);
+            }
+
+            Assert.Equal(SemanticRouter.Functions.Tests.StandInHost.Rpc.StatusResult.Types.Status.Success, (await result).Result.Status);
+        }
+
+        // Standalone, from the same folder: the shipped models through the bundled runtime, and serve --demo.
+        var dll = Path.Combine(_out, "SemanticRouter.dll");
+        var inferred = await ExternalProcess.RunAsync("dotnet", [dll, "infer", "--model", Path.Combine(_out, "models", "prompt-classifier"), "--text", "What is the derivative of sin x with respect to x?"], timeout: TimeSpan.FromMinutes(2));
         Assert.True(inferred.ExitCode == 0, inferred.StandardError);
         Assert.Contains("\"label\":\"math\"", inferred.StandardOutput, StringComparison.Ordinal);
 
         var port = FreePort.Next();
-        using var serve = Process.Start(new ProcessStartInfo(handler, ["serve", "--demo", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        using var serve = Process.Start(new ProcessStartInfo("dotnet", [dll, "serve", "--demo", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
-            // Only stderr is captured (read if the handler exits early); its log lines go to stdout, left unread.
+            // Only stderr is captured (read if the server exits early); its log lines go to stdout, left unread.
             RedirectStandardOutput = false,
             RedirectStandardError = true,
             WorkingDirectory = _out,
@@ -72,7 +114,7 @@ public sealed class PublishScriptTests : IDisposable
         {
             if (serve.HasExited)
             {
-                Assert.Fail("the published handler exited: " + await serve.StandardError.ReadToEndAsync());
+                Assert.Fail("the published app exited: " + await serve.StandardError.ReadToEndAsync());
             }
 
             try
@@ -88,7 +130,7 @@ public sealed class PublishScriptTests : IDisposable
                 // still starting
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the published handler did not answer /health within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, "the published app did not answer /health within 60 s");
             await Task.Delay(200);
         }
     }

@@ -18,9 +18,9 @@ public sealed class ZipFolderScriptTests : IDisposable
     public async Task Zips_relative_paths_and_keeps_the_handler_executable_with_zip_or_without_it()
     {
         var app = Path.Combine(_work, "functionapp");
-        Directory.CreateDirectory(Path.Combine(app, "ChatCompletions"));
+        Directory.CreateDirectory(Path.Combine(app, "config"));
         await File.WriteAllTextAsync(Path.Combine(app, "host.json"), """{"version":"2.0"}""");
-        await File.WriteAllTextAsync(Path.Combine(app, "ChatCompletions", "function.json"), """{"bindings":[]}""");
+        await File.WriteAllTextAsync(Path.Combine(app, "config", "router.yaml"), "version: v1\n");
         var handler = Path.Combine(app, "SemanticRouter");
         await File.WriteAllTextAsync(handler, "#!/bin/sh\necho hi\n");
         File.SetUnixFileMode(handler, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
@@ -44,7 +44,7 @@ public sealed class ZipFolderScriptTests : IDisposable
 
         foreach (var entries in new[] { withDefaultTools, withoutZip })
         {
-            Assert.Equal(["ChatCompletions/function.json", "SemanticRouter", "host.json"], entries.Keys.Order(StringComparer.Ordinal).ToArray());
+            Assert.Equal(["SemanticRouter", "config/router.yaml", "host.json"], entries.Keys.Order(StringComparer.Ordinal).ToArray());
             Assert.True((entries["SemanticRouter"] & 0b001_001_001) != 0, "the handler lost its execute bits");
             Assert.True((entries["host.json"] & 0b001_001_001) == 0);
         }

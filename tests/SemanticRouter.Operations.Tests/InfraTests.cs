@@ -9,7 +9,7 @@ public sealed partial class InfraTests
     private static readonly string[] Queues = ["halugate-audits", "halugate-audits-poison", "feedback", "feedback-poison"];
 
     [Fact]
-    public async Task Terraform_parses_and_declares_a_custom_handler_flex_app_with_scoped_data_roles()
+    public async Task Terraform_parses_and_declares_a_dotnet_isolated_flex_app_with_scoped_data_roles_and_auth_on()
     {
         var files = await InfraFiles.TerraformAsync();
         Assert.Equal(["main.tf", "outputs.tf", "variables.tf", "versions.tf"], files.Select(f => f.Key).Order(StringComparer.Ordinal));
@@ -17,7 +17,8 @@ public sealed partial class InfraTests
         var resources = main["resource"]!.AsObject();
 
         var app = resources["azurerm_function_app_flex_consumption"]!["router"]![0]!;
-        Assert.Equal("custom", (string?)app["runtime_name"]);
+        Assert.Equal("dotnet-isolated", (string?)app["runtime_name"]);
+        Assert.Equal("10.0", (string?)app["runtime_version"]);
         Assert.Equal("UserAssignedIdentity", (string?)app["storage_authentication_type"]);
         Assert.Equal("blobContainer", (string?)app["storage_container_type"]);
         Assert.Equal("UserAssigned", (string?)app["identity"]![0]!["type"]);
@@ -45,7 +46,15 @@ public sealed partial class InfraTests
         Assert.DoesNotContain(roles.Values, r => ((string?)r["scope"])!.Contains("azurerm_storage_account", StringComparison.Ordinal));
         Assert.NotNull(resources["azurerm_application_insights"]);
         Assert.True((bool)files["variables.tf"]!["variable"]!["milvus_token"]![0]!["sensitive"]!);
-        Assert.True((bool)files["variables.tf"]!["variable"]!["admin_key"]![0]!["sensitive"]!);
+        foreach (var key in new[] { "api_key", "admin_key" })
+        {
+            // Required (no default) and secret: API-key auth is on in every deployment.
+            var variable = files["variables.tf"]!["variable"]![key]![0]!.AsObject();
+            Assert.True((bool)variable["sensitive"]!);
+            Assert.False(variable.ContainsKey("default"), $"{key} must be required");
+        }
+
+        Assert.Contains("\"SEMANTIC_ROUTER_API_KEY\" = var.api_key", (string)locals["secret_settings"]!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,7 +94,10 @@ public sealed partial class InfraTests
             },
             types);
         Assert.DoesNotMatch(@"'(br|ts)[:/]", bicep);
-        Assert.Contains("runtime: { name: 'custom'", bicep, StringComparison.Ordinal);
+        Assert.Contains("runtime: { name: 'dotnet-isolated', version: '10.0' }", bicep, StringComparison.Ordinal);
+        Assert.Matches(@"@secure\(\)\s*@minLength\(16\)\s*param apiKey string\s*\n", bicep);
+        Assert.Matches(@"@secure\(\)\s*@minLength\(16\)\s*param adminKey string\s*\n", bicep);
+        Assert.Contains("[{ name: 'SEMANTIC_ROUTER_API_KEY', value: apiKey }, { name: 'SEMANTIC_ROUTER_ADMIN_KEY', value: adminKey }]", bicep, StringComparison.Ordinal);
         Assert.Contains("sku: { name: 'FC1', tier: 'FlexConsumption' }", bicep, StringComparison.Ordinal);
         Assert.Contains("allowSharedKeyAccess: false", bicep, StringComparison.Ordinal);
         Assert.Contains($"var queues = [{string.Join(", ", Queues.Select(q => $"'{q}'"))}]", bicep, StringComparison.Ordinal);
@@ -170,23 +182,28 @@ public sealed partial class InfraTests
 
         Assert.DoesNotContain(local, p => !names.Contains(p.Key));
 
+        // ... and documents every setting, with the list's description, so a developer needs no other file.
+        var documented = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json")))!["Settings"]!.AsObject();
+        Assert.Equal(names.Order(StringComparer.Ordinal), documented.Select(p => p.Key).Order(StringComparer.Ordinal));
+        foreach (var s in settings)
+        {
+            Assert.StartsWith((string)s["description"]!, (string)documented[(string)s["name"]!]!, StringComparison.Ordinal);
+        }
+
         // Queues and containers: the code's names, the queue triggers' names, and both flavours agree.
         var manifest = InfraFiles.Manifest();
         var queues = manifest["queues"]!.AsArray().Select(q => (string)q!).ToList();
         var containers = manifest["containers"]!.AsObject().Select(c => c.Key).ToList();
         var queueNames = sources.Single(s => s.Key.EndsWith("QueueNames.cs", StringComparison.Ordinal)).Value;
-        foreach (var literal in ConstString().Matches(queueNames).Select(m => m.Groups[1].Value))
+        foreach (var literal in ConstDeclaration().Matches(queueNames).Select(m => m.Groups[2].Value))
         {
             Assert.True(queues.Contains(literal) || containers.Contains(literal), $"{literal} (QueueNames.cs) is not in infra/app-settings.json");
         }
 
-        foreach (var trigger in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "functions", "definitions"), "function.json", SearchOption.AllDirectories))
-        {
-            foreach (var binding in JsonNode.Parse(File.ReadAllText(trigger))!["bindings"]!.AsArray().Where(b => (string?)b!["type"] == "queueTrigger"))
-            {
-                Assert.Contains((string)binding!["queueName"]!, queues);
-            }
-        }
+        // The queue triggers (functions/…/Worker/QueueTriggers.cs) name their queues with QueueNames constants.
+        var constants = ConstDeclaration().Matches(queueNames).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        var triggers = QueueTriggerName().Matches(sources.Single(s => s.Key.EndsWith("QueueTriggers.cs", StringComparison.Ordinal)).Value).Select(m => constants[m.Groups[1].Value]).ToList();
+        Assert.Equal(queues.Order(StringComparer.Ordinal), triggers.Order(StringComparer.Ordinal));
 
         var bicep = InfraFiles.Bicep();
         var terraform = File.ReadAllText(Path.Combine(InfraFiles.Infra, "terraform", "main.tf"));
@@ -194,30 +211,6 @@ public sealed partial class InfraTests
         {
             Assert.Contains($"'{name}'", bicep, StringComparison.Ordinal);
             Assert.Contains($"\"{name}\"", terraform, StringComparison.Ordinal);
-        }
-    }
-
-    [Fact]
-    public void Every_http_function_has_a_function_json_whose_route_methods_and_auth_level_match_the_app()
-    {
-        var app = SemanticRouter.Functions.Hosting.RouterApplication.Build(new SemanticRouter.Functions.Hosting.RouterHostOptions
-        {
-            ConfigYaml = Configs.Router(new Uri("http://127.0.0.1:9/v1"), new Uri("http://127.0.0.1:9/v1")),
-            Urls = "http://127.0.0.1:0",
-            Environment = _ => null,
-        });
-        var functions = app.Services.GetServices<SemanticRouter.Functions.Endpoints.IRouterFunction>().ToList();
-        Assert.Contains(functions, f => f.Name == "Metrics");
-        foreach (var f in functions)
-        {
-            var path = Path.Combine(RepoPaths.Root, "functions", "definitions", f.Name, "function.json");
-            Assert.True(File.Exists(path), $"functions/definitions/{f.Name}/function.json is missing");
-            var trigger = JsonNode.Parse(File.ReadAllText(path))!["bindings"]!.AsArray().Single(b => (string?)b!["type"] == "httpTrigger")!;
-            Assert.Equal(f.Route, (string?)trigger["route"]);
-            Assert.Equal(f.Methods.Select(m => m.ToLowerInvariant()).Order(StringComparer.Ordinal), trigger["methods"]!.AsArray().Select(m => (string)m!).Order(StringComparer.Ordinal));
-            var level = (string?)trigger["authLevel"];
-            var anonymous = SemanticRouter.Functions.Operations.Auth.AnonymousFunctions.Names.Contains(f.Name);
-            Assert.True(anonymous == (level == "anonymous"), $"{f.Name}: authLevel {level} but the router treats it as {(anonymous ? "anonymous" : "keyed")}");
         }
     }
 
@@ -230,8 +223,11 @@ public sealed partial class InfraTests
     [GeneratedRegex(@"""([A-Za-z0-9_]+)""\s*=\s*var\.")]
     private static partial Regex TerraformSecretKey();
 
-    [GeneratedRegex(@"const string \w+ = ""([a-z0-9-]+)""")]
-    private static partial Regex ConstString();
+    [GeneratedRegex(@"const string (\w+) = ""([a-z0-9-]+)""")]
+    private static partial Regex ConstDeclaration();
+
+    [GeneratedRegex(@"QueueTrigger\(QueueNames\.(\w+)")]
+    private static partial Regex QueueTriggerName();
 
     [GeneratedRegex(@"^resource \w+ 'Microsoft\.Authorization/roleAssignments@[^']+' = (?:\[for [^:]+: )?\{\s*\n\s*scope: ([\w\[\]]+)", RegexOptions.Multiline)]
     private static partial Regex RoleScope();

@@ -6,24 +6,22 @@ using SemanticRouter.Functions.Hosting;
 namespace SemanticRouter.Functions.Cli;
 
 /// <summary>
-/// <c>serve [--config FILE] [--port N] [--host H] [--demo]</c>: runs the router. Under the Azure
-/// Functions host (FUNCTIONS_CUSTOMHANDLER_PORT set) it listens where the host expects it.
+/// <c>serve [--config FILE] [--port N] [--host H] [--demo]</c>: runs the standalone router (its own HTTP server and
+/// queue pollers). Under the Azure Functions host the same executable runs as the isolated worker instead (Worker/).
 /// </summary>
 internal static class ServeCommand
 {
     public static Command Create()
     {
         var config = new Option<FileInfo?>("--config") { Description = "Router config YAML (watched and hot-reloaded). Default: $SEMANTIC_ROUTER_CONFIG." };
-        var port = new Option<int?>("--port") { Description = "Port to listen on (default 8080, or $FUNCTIONS_CUSTOMHANDLER_PORT under the Functions host)." };
+        var port = new Option<int>("--port") { Description = "Port to listen on.", DefaultValueFactory = _ => 8080 };
         var host = new Option<string>("--host") { Description = "Address to bind.", DefaultValueFactory = _ => "127.0.0.1" };
         var demo = new Option<bool>("--demo") { Description = "Run on embedded defaults with the built-in DEMO echo backend (no LLM needed)." };
-        var command = new Command("serve", "Run the router (standalone, or as the Azure Functions custom handler).") { config, port, host, demo };
+        var command = new Command("serve", "Run the standalone router.") { config, port, host, demo };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
-            var functionsPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-            var listenPort = parseResult.GetValue(port) ?? (int.TryParse(functionsPort, out var fp) ? fp : 8080);
-            var urls = $"http://{parseResult.GetValue(host)}:{listenPort}";
+            var urls = $"http://{parseResult.GetValue(host)}:{parseResult.GetValue(port)}";
             DemoBackend? backend = null;
             RouterHostOptions options;
             if (parseResult.GetValue(demo))
@@ -40,7 +38,7 @@ internal static class ServeCommand
             }
             else
             {
-                var path = parseResult.GetValue(config)?.FullName ?? ResolveConfigPath();
+                var path = parseResult.GetValue(config)?.FullName ?? RouterConfigSetting.Resolve(Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
                 if (path is null)
                 {
                     await parseResult.InvocationConfiguration.Error.WriteLineAsync("No config: pass --config FILE, set SEMANTIC_ROUTER_CONFIG, or try --demo.");
@@ -72,18 +70,5 @@ internal static class ServeCommand
             }
         });
         return command;
-    }
-
-    /// <summary>$SEMANTIC_ROUTER_CONFIG, resolved against the Functions app root when relative.</summary>
-    private static string? ResolveConfigPath()
-    {
-        var setting = Environment.GetEnvironmentVariable("SEMANTIC_ROUTER_CONFIG");
-        if (string.IsNullOrEmpty(setting))
-        {
-            return null;
-        }
-
-        var root = Environment.GetEnvironmentVariable("FUNCTIONS_APP_ROOT_PATH") ?? Directory.GetCurrentDirectory();
-        return Path.GetFullPath(Path.Combine(root, setting));
     }
 }

@@ -7,9 +7,8 @@ namespace SemanticRouter.Functions.Endpoints;
 
 /// <summary>
 /// <c>GET /api/v1/audits/{id}</c>: the HaluGate audit result of one request id (404 until the
-/// audit has run). The id is a route value: from the path when the request arrives directly (standalone
-/// server, or proxied by the Functions host), and from <c>Data.req.Params.id</c> when the host sends the
-/// invocation payload to <c>POST /Audit</c> (InvocationEndpoint passes Params as the request's route values).
+/// audit has run). The id is a route value, matched from the path by the standalone server's routing or by the
+/// isolated worker's (which maps each HTTP function's route).
 /// </summary>
 internal sealed class AuditFunction(IAuditStore store) : IRouterFunction
 {

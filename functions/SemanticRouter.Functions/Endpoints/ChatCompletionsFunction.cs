@@ -5,8 +5,7 @@ namespace SemanticRouter.Functions.Endpoints;
 
 /// <summary>
 /// <c>POST /v1/chat/completions</c>: the routed, OpenAI-compatible endpoint. It remembers which model and decision
-/// served each request id, so <c>POST /v1/feedback</c> can attribute a rating without the client echoing them —
-/// whether the request came over HTTP or in a Functions host invocation payload.
+/// served each request id, so <c>POST /v1/feedback</c> can attribute a rating without the client echoing them.
 /// </summary>
 internal sealed class ChatCompletionsFunction(RouterPipeline pipeline, IRequestAttributions? attributions = null) : IRouterFunction
 {

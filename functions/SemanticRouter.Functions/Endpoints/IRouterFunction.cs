@@ -3,13 +3,13 @@ using SemanticRouter.Core.Pipeline;
 namespace SemanticRouter.Functions.Endpoints;
 
 /// <summary>
-/// One HTTP function of the app. The same instance serves the standalone server and the Azure
-/// Functions custom handler (forwarded/proxied HTTP on <see cref="Route"/>, or the JSON invocation
-/// payload on <c>POST /{Name}</c>); <c>functions/definitions/{Name}/function.json</c> declares it to the host.
+/// One HTTP function of the app. The same instance serves the standalone server (mapped on <see cref="Route"/>) and
+/// the Azure Functions isolated worker (the <c>[HttpTrigger]</c> of the same <see cref="Name"/> in Worker/HttpTriggers.cs),
+/// both through <c>RouterHttpEndpoint</c>.
 /// </summary>
 internal interface IRouterFunction
 {
-    /// <summary>The function (folder) name the Functions host invokes.</summary>
+    /// <summary>The function name the Functions host knows it by (functions.metadata).</summary>
     string Name { get; }
 
     /// <summary>The public route, without a leading slash (host.json sets routePrefix "").</summary>

@@ -8,7 +8,7 @@ internal static class QueueServiceCollectionExtensions
 {
     public static IServiceCollection AddSemanticRouterQueues(this IServiceCollection services, RouterHostOptions options)
     {
-        services.AddSemanticRouterAsync(options.Environment);
+        services.AddSemanticRouterAsync(options.Environment, options.UnderFunctionsHost);
         services.AddSingleton<IRouterFunction, FeedbackFunction>();
         services.AddSingleton<IRouterFunction, RatingsFunction>();
         services.AddSingleton<IRouterFunction, AuditFunction>();

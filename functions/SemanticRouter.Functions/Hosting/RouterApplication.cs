@@ -1,13 +1,9 @@
-using SemanticRouter.Core.Config;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
-using SemanticRouter.Functions.CustomHandler;
-using SemanticRouter.Functions.Endpoints;
-using SemanticRouter.Functions.Operations.Auth;
 
 namespace SemanticRouter.Functions.Hosting;
 
-/// <summary>Builds the ASP.NET Core app that serves both standalone and as the Functions custom handler.</summary>
+/// <summary>Builds the standalone server: the same functions the isolated worker serves (<see cref="RouterHttpEndpoint"/>), mapped on their routes.</summary>
 internal static class RouterApplication
 {
     public static WebApplication Build(RouterHostOptions options, Action<IServiceCollection>? configure = null)
@@ -46,41 +42,12 @@ internal static class RouterApplication
 
     private static void MapEndpoints(WebApplication app)
     {
-        app.UseMiddleware<RequestLimitsMiddleware>();
-        var functions = AuthorizedFunction.WrapAll(app.Services, app.Services.GetServices<IRouterFunction>());
-        var snapshots = app.Services.GetRequiredService<IRouterSnapshotSource>();
-
-        foreach (var function in functions)
+        var endpoint = app.Services.GetRequiredService<RouterHttpEndpoint>();
+        foreach (var function in endpoint.Functions)
         {
             var f = function;
-            app.Map("/" + f.Route, async http =>
-            {
-                if (!f.Methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
-                {
-                    http.Response.Headers.Allow = string.Join(", ", f.Methods);
-                    await HttpExchange.WriteAsync(http, RouterPipeline.Error(new RouterException(405, "invalid_request_error", "method_not_allowed", $"{http.Request.Method} is not allowed on /{f.Route}; use {string.Join(" or ", f.Methods)}.")));
-                    return;
-                }
-
-                RouterResponse response;
-                try
-                {
-                    var request = await HttpExchange.ReadAsync(http, snapshots.Current.Config.Global.Router.MaxBodyBytes);
-                    response = await f.InvokeAsync(request, http.RequestAborted);
-                }
-                catch (RouterException e)
-                {
-                    response = RouterPipeline.Error(e);
-                }
-
-                await HttpExchange.WriteAsync(http, response);
-            });
+            app.Map("/" + f.Route, http => endpoint.ServeAsync(http, f));
         }
-
-        // The Functions host polls GET / until the handler answers, then invokes POST /{FunctionName}.
-        app.MapGet("/", () => Results.Text("""{"status":"ok"}""", "application/json"));
-        InvocationEndpoint.Map(app, functions);
-        QueueInvocationEndpoint.Map(app);
 
         app.MapFallback(http => HttpExchange.WriteAsync(http, RouterPipeline.Error(RouterException.NotFound($"No route for {http.Request.Method} {http.Request.Path}."))));
     }

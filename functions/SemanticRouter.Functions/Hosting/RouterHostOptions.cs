@@ -18,5 +18,11 @@ internal sealed record RouterHostOptions
     /// <summary>Largest accepted header block, summed over all headers.</summary>
     public int MaxHeaderBytes { get; init; } = 64 * 1024;
 
+    /// <summary>
+    /// True when the Azure Functions host runs the app as its isolated worker: the host then triggers the queue
+    /// functions itself, so the standalone queue pollers stay off unless QUEUE_POLLERS says otherwise.
+    /// </summary>
+    public bool UnderFunctionsHost { get; init; }
+
     public TimeSpan ConfigPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -34,6 +34,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IRouterFunction, ExplainFunction>();
         services.AddSingleton<IRouterFunction, HealthFunction>();
         services.AddSingleton<IRouterFunction, ReadyFunction>();
+        services.AddSingleton<RouterHttpEndpoint>();
         services.AddLearnedSignals(options);
         services.AddSemanticRouterQueues(options);
         services.AddRouterOperations();

@@ -15,6 +15,14 @@ internal sealed record AuthSettings(bool Enabled, IReadOnlyList<ApiKey> Keys)
     /// <summary>App setting that, when set, adds an admin key without touching the config file.</summary>
     public const string AdminKeySetting = "SEMANTIC_ROUTER_ADMIN_KEY";
 
+    /// <summary>
+    /// App setting that, when set, adds a client key (tenant <c>default</c>, every model) without touching the config
+    /// file; the Bicep/Terraform deployment sets it, so a deployed router answers only to Bearer keys from the start.
+    /// On Azure either setting may be a Key Vault reference (<c>@Microsoft.KeyVault(SecretUri=…)</c>): the platform
+    /// resolves it before the router reads it.
+    /// </summary>
+    public const string ClientKeySetting = "SEMANTIC_ROUTER_API_KEY";
+
     public static AuthSettings Disabled { get; } = new(false, []);
 
     public static AuthSettings From(RouterConfig config) =>
@@ -31,6 +39,11 @@ internal sealed record AuthSettings(bool Enabled, IReadOnlyList<ApiKey> Keys)
             if (environment(AdminKeySetting) is { Length: > 0 } adminFromSetting)
             {
                 keys.Add(new ApiKey("admin-setting", ApiKeyHash.Of(adminFromSetting), "admin", true, [], null, null));
+            }
+
+            if (environment(ClientKeySetting) is { Length: > 0 } clientFromSetting)
+            {
+                keys.Add(new ApiKey("client-setting", ApiKeyHash.Of(clientFromSetting), "default", false, [], null, null));
             }
 
             if (!section.Exists)
@@ -67,7 +80,7 @@ internal sealed record AuthSettings(bool Enabled, IReadOnlyList<ApiKey> Keys)
             var enabled = section.Bool("enabled") ?? keys.Count > 0;
             if (enabled && keys.Count == 0)
             {
-                section.Error("enabled", "auth is enabled but no key is configured (add keys, admin_keys or the " + AdminKeySetting + " app setting)");
+                section.Error("enabled", "auth is enabled but no key is configured (add keys, admin_keys or the " + AdminKeySetting + " / " + ClientKeySetting + " app settings)");
             }
 
             return new AuthSettings(enabled, keys);

@@ -8,7 +8,7 @@ namespace SemanticRouter.Functions.Operations.Auth;
 
 /// <summary>
 /// Puts API-key auth and per-key limits in front of one function, for both the standalone server
-/// and the Functions custom handler (both call <see cref="IRouterFunction.InvokeAsync"/>). When auth
+/// and the Functions isolated worker (both serve through RouterHttpEndpoint). When auth
 /// is on, client-sent identity headers are replaced by the key's tenant (the semantic cache
 /// partitions on them) and the presented credential is not passed further.
 /// </summary>

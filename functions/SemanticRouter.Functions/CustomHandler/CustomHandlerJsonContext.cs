@@ -1,6 +1,0 @@
-using System.Text.Json.Serialization;
-
-namespace SemanticRouter.Functions.CustomHandler;
-
-[JsonSerializable(typeof(string))]
-internal sealed partial class CustomHandlerJsonContext : JsonSerializerContext;
