@@ -168,37 +168,6 @@ public sealed class AuthTests
     }
 
     [Fact]
-    public async Task The_custom_handler_invocation_path_enforces_the_same_keys()
-    {
-        await using var backend = await UsageBackend.StartAsync();
-        await using var router = await StartAsync(backend);
-
-        static string Invocation(string? key) => new JsonObject
-        {
-            ["Data"] = new JsonObject
-            {
-                ["req"] = new JsonObject
-                {
-                    ["Url"] = "http://localhost/v1/chat/completions",
-                    ["Method"] = "POST",
-                    ["Query"] = new JsonObject(),
-                    ["Headers"] = key is null ? new JsonObject() : new JsonObject { ["x-functions-key"] = new JsonArray(key) },
-                    ["Params"] = new JsonObject(),
-                    ["Body"] = """{"model":"MoM","messages":[{"role":"user","content":"hello"}]}""",
-                },
-            },
-            ["Metadata"] = new JsonObject(),
-        }.ToJsonString();
-
-        var anonymous = await router.Http.PostAsync("/ChatCompletions", new StringContent(Invocation(null), Encoding.UTF8, "application/json"));
-        var res = JsonNode.Parse(await anonymous.Content.ReadAsStringAsync())!["Outputs"]!["res"]!;
-        Assert.Equal(401, (int)res["statusCode"]!);
-
-        var keyed = await router.Http.PostAsync("/ChatCompletions", new StringContent(Invocation(ClientKey), Encoding.UTF8, "application/json"));
-        Assert.Equal(200, (int)JsonNode.Parse(await keyed.Content.ReadAsStringAsync())!["Outputs"]!["res"]!["statusCode"]!);
-    }
-
-    [Fact]
     public async Task Oversized_headers_and_bodies_are_refused_before_routing()
     {
         await using var backend = await UsageBackend.StartAsync();
