@@ -146,8 +146,15 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
         request.RequestUri = new Uri(WorkerHttp, request.RequestUri!);
         request.Headers.Add("x-ms-invocation-id", invocation.InvocationId);
         var result = _session.InvokeAsync(invocation);
-        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        return (response, result);
+        try
+        {
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return (response, result);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HttpRequestException($"{e.Message} (worker {(_worker.HasExited ? "exited with " + _worker.ExitCode : "running")}):\n{Diagnostics()}", e);
+        }
     }
 
     /// <summary>What the worker printed and logged, to explain a failed assertion.</summary>
@@ -225,6 +232,27 @@ internal sealed class StandInFunctionsHost : IAsyncDisposable
 
             var loaded = await WhenOrFail(_session.RequestAsync(new StreamingMessage { FunctionLoadRequest = load }, m => m.FunctionLoadResponse), exited, timeout.Token);
             Assert.True(loaded.Result.Status == StatusResult.Types.Status.Success, $"{function.Name}: {loaded.Result.Exception?.Message}");
+        }
+
+        // The worker reports its HTTP listener before Kestrel has necessarily bound it (the real host's proxy retries a
+        // refused connection); wait until it accepts connections, so the first invocation does not race it.
+        await WhenOrFail(ListeningAsync(WorkerHttp, timeout.Token), exited, timeout.Token);
+    }
+
+    private static async Task<bool> ListeningAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(uri.Host, uri.Port, cancellationToken);
+                return true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
         }
     }
 
