@@ -19,7 +19,8 @@ def _is_table(node, init, min_rows):
     """A Gather of rows (axis 0) from a constant 2-D table of at least min_rows rows: an embedding lookup."""
     axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
     table = init.get(node.input[0])
-    return axis == 0 and table is not None and len(table.dims) == 2 and table.dims[0] >= min_rows
+    return (axis == 0 and table is not None and table.data_type == TensorProto.FLOAT and len(table.dims) == 2
+            and table.dims[0] >= min_rows)
 
 
 def quantize(src, dst, reduce_range=True, min_rows=1000, min_cols=64):
@@ -129,19 +130,22 @@ def int8_table(weight):
     return torch.clamp(torch.round(w / scale), -127, 127) * scale
 
 
-def quantized_copy(module, reduce_range=True, skip=()):
-    """A deep copy of a model holding a tooling BertEncoder at `.encoder`, with its dense layers as QuantLinear and
-    its word-embedding table int8 per row — the PyTorch twin of quantize() applied to the model's export.
-    Linear layers named in `skip` (e.g. classification heads kept fp32) stay float."""
+def quantized_copy(module, reduce_range=True):
+    """A deep copy of a model with every BertEncoder's layer Linears as QuantLinear and its word-embedding table int8
+    per row — the PyTorch twin of quantize() applied to the model's export (heads, with < 64 outputs, stay fp32)."""
     import copy
+    import sys
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tooling"))
+    from bert_onnx import BertEncoder
     twin = copy.deepcopy(module).eval()
-    for name, child in list(twin.named_modules()):
-        for attr, sub in list(child.named_children()):
-            full = f"{name}.{attr}" if name else attr
-            if isinstance(sub, nn.Linear) and full.startswith("encoder.layers.") and full not in skip:
-                setattr(child, attr, QuantLinear(sub, reduce_range))
-    with torch.no_grad():
-        twin.encoder.word.weight.copy_(int8_table(twin.encoder.word.weight))
+    for enc in [m for m in twin.modules() if isinstance(m, BertEncoder)]:
+        for layer in enc.layers:
+            for attr, sub in list(layer.named_children()):
+                if isinstance(sub, nn.Linear):
+                    setattr(layer, attr, QuantLinear(sub, reduce_range))
+        with torch.no_grad():
+            enc.word.weight.copy_(int8_table(enc.word.weight))
     return twin
 
 

@@ -6,7 +6,7 @@ the bag lacks. Inputs are the same input_ids/attention_mask; the hashing happens
 import torch
 from torch import nn
 
-from fasttext_model import HASH_MUL
+HASH_MUL = 1000003  # bigram hash multiplier (ids * HASH_MUL + next id) mod buckets, computed in the graph
 
 
 def wide_features(ids, mask, vocab_size, buckets):
