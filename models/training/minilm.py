@@ -172,3 +172,25 @@ def write_notice(folder, changes, what=None):
     with open(os.path.join(folder, "NOTICE"), "w", encoding="utf-8") as f:
         f.write(NOTICE.format(what=what or f"models/{os.path.basename(folder)}", package=f"{PACKAGE} {VERSION}",
                               changes=changes))
+
+
+def load_export(module, onnx_path):
+    """Loads a model's weights back from its own fp32 ONNX export (torch.onnx keeps parameter names for everything
+    but the transposed MatMul weights, which are found by the bias added after each MatMul) — so a later step can
+    re-ship a trained model from models/.cache without training it again."""
+    model = onnx.load(onnx_path)
+    init = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    producer = {o: n for n in model.graph.node for o in n.output}
+    state = {k: torch.tensor(np.array(v)) for k, v in init.items() if not k[0].isdigit() and "::" not in k}
+    for node in model.graph.node:
+        if node.op_type != "Add":
+            continue
+        bias = next((i for i in node.input if i.endswith(".bias") and i in init), None)
+        src = producer.get(next((i for i in node.input if i != bias), ""), None)
+        if bias and src is not None and src.op_type == "MatMul" and src.input[1] in init:
+            state[bias[:-len(".bias")] + ".weight"] = torch.tensor(np.array(init[src.input[1]])).T.contiguous()
+    missing, unexpected = module.load_state_dict(state, strict=False)
+    missing = [k for k in missing if ".pooler." not in k]  # the pooler is unused, so not in the export
+    if missing:
+        raise SystemExit(f"{onnx_path} lacks weights for {missing[:5]}")
+    return module.eval()

@@ -24,7 +24,7 @@ from common import MODELS, WordPiece, data, is_held_out, pad_batch, seed_everyth
 
 NAME = "pii-ner"
 MAX_LEN = 256
-EPOCHS = int(os.environ.get("PII_EPOCHS", "6"))
+EPOCHS = int(os.environ.get("PII_EPOCHS", "5"))
 BATCH = 16
 LR = 1e-4
 HEAD_LR = 1e-3
@@ -228,47 +228,52 @@ def main():
     # Presidio sentences are the target domain: repeat them so tweets and plain prompts do not dominate.
     train_set = train * 3 + wn + plain
     print(f"presidio train {len(train)} val {len(val)} test {len(pres['test'])}; wnut {len(wn)}; plain prompts {len(plain)}", flush=True)
-    t0 = time.time()
-    states = finetune.cache_states(trunk, [e["ids"] for e in train_set])
-    val_states = finetune.cache_states(trunk, [e["ids"] for e in val])
-    print(f"cached trunk states in {time.time() - t0:.0f} s", flush=True)
-    tagger = Tagger(enc)
-    opt = torch.optim.AdamW([{"params": tagger.upper.parameters(), "lr": LR},
-                             {"params": tagger.out.parameters(), "lr": HEAD_LR}], weight_decay=0.01)
-    steps = EPOCHS * math.ceil(len(train_set) / BATCH)
-    sched = finetune.linear_schedule(opt, steps)
-    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
-    rng = finetune.rng_for(common.SEED)
-    lengths = [len(e["ids"]) for e in train_set]
-    best, best_state, history = -1, None, []
-    train_started = time.time()
-    for epoch in range(EPOCHS):
-        tagger.train()
-        t0, total = time.time(), 0.0
-        for idx in finetune.length_batches(len(train_set), lengths, BATCH, rng):
-            x, m = finetune.pad_states([states[k] for k in idx])
-            labels = torch.full(m.shape, -100, dtype=torch.long)
-            for r, k in enumerate(idx):
-                labels[r, :len(train_set[k]["labels"])] = torch.tensor(train_set[k]["labels"])
-            loss = loss_fn(tagger(x, m).reshape(-1, len(LABELS)), labels.reshape(-1))
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(tagger.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            total += float(loss) * len(idx)
-        probs = tagger_probs(tagger, val_states)
-        score = f1(val, [decode(e["offsets"], p) for e, p in zip(val, probs)])["ALL"]["f1"]
-        history.append({"epoch": epoch + 1, "loss": total / len(train_set), "val_f1": score, "seconds": round(time.time() - t0)})
-        print(history[-1], flush=True)
-        if score > best:
-            best, best_state = score, {k: v.detach().clone() for k, v in tagger.state_dict().items()}
-    train_seconds = round(time.time() - train_started)
-    tagger.load_state_dict(best_state)
-    model = TokenClassifier(enc, tagger).eval()
-
     fp32 = os.path.join(CACHE, NAME + ".fp32.onnx")
-    common.export_onnx(model, fp32, ["logits"], {0: "batch_size", 1: "sequence_length"})
+    if os.environ.get("PII_REUSE_EXPORT") == "1" and os.path.exists(fp32):
+        # Re-ship the model trained last time (its fp32 export) without training again.
+        model = minilm.load_export(TokenClassifier(enc, Tagger(enc)), fp32)
+        previous = json.load(open(os.path.join(MODELS, "reports", NAME + ".json"), encoding="utf-8"))
+        history, train_seconds = previous["history"], previous["seconds_training"]
+    else:
+        t0 = time.time()
+        states = finetune.cache_states(trunk, [e["ids"] for e in train_set])
+        val_states = finetune.cache_states(trunk, [e["ids"] for e in val])
+        print(f"cached trunk states in {time.time() - t0:.0f} s", flush=True)
+        tagger = Tagger(enc)
+        opt = torch.optim.AdamW([{"params": tagger.upper.parameters(), "lr": LR},
+                                 {"params": tagger.out.parameters(), "lr": HEAD_LR}], weight_decay=0.01)
+        steps = EPOCHS * math.ceil(len(train_set) / BATCH)
+        sched = finetune.linear_schedule(opt, steps)
+        loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+        rng = finetune.rng_for(common.SEED)
+        lengths = [len(e["ids"]) for e in train_set]
+        best, best_state, history = -1, None, []
+        train_started = time.time()
+        for epoch in range(EPOCHS):
+            tagger.train()
+            t0, total = time.time(), 0.0
+            for idx in finetune.length_batches(len(train_set), lengths, BATCH, rng):
+                x, m = finetune.pad_states([states[k] for k in idx])
+                labels = torch.full(m.shape, -100, dtype=torch.long)
+                for r, k in enumerate(idx):
+                    labels[r, :len(train_set[k]["labels"])] = torch.tensor(train_set[k]["labels"])
+                loss = loss_fn(tagger(x, m).reshape(-1, len(LABELS)), labels.reshape(-1))
+                opt.zero_grad()
+                loss.backward()
+                nn.utils.clip_grad_norm_(tagger.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                total += float(loss) * len(idx)
+            probs = tagger_probs(tagger, val_states)
+            score = f1(val, [decode(e["offsets"], p) for e, p in zip(val, probs)])["ALL"]["f1"]
+            history.append({"epoch": epoch + 1, "loss": total / len(train_set), "val_f1": score, "seconds": round(time.time() - t0)})
+            print(history[-1], flush=True)
+            if score > best:
+                best, best_state = score, {k: v.detach().clone() for k, v in tagger.state_dict().items()}
+        train_seconds = round(time.time() - train_started)
+        tagger.load_state_dict(best_state)
+        model = TokenClassifier(enc, tagger).eval()
+        common.export_onnx(model, fp32, ["logits"], {0: "batch_size", 1: "sequence_length"})
     int8 = os.path.join(CACHE, NAME + ".int8_7bit.onnx")
     quantize.quantize(fp32, int8, reduce_range=True)
     report = {"model": NAME, "seed": common.SEED, "base": {k: v for k, v in base.items() if k != "encoder"},
@@ -284,10 +289,10 @@ def main():
             "held_out_at_chosen_threshold": f1(pres["test"], [decode(e["offsets"], p, threshold) for e, p in zip(pres["test"], tp)]),
             "held_out_at_0.5": f1(pres["test"], [decode(e["offsets"], p, 0.5) for e, p in zip(pres["test"], tp)])}
         print(label, threshold, json.dumps({k: round(v["f1"], 3) for k, v in report["variants"][label]["held_out_at_chosen_threshold"].items()}), flush=True)
-    chosen = "int8_7bit"
-    if (report["variants"][chosen]["held_out_at_0.5"]["ALL"]["f1"]
-            < report["variants"]["fp32"]["held_out_at_0.5"]["ALL"]["f1"] - 0.01):
-        chosen = "fp32"
+    # int8 ships when its validation F1 (each at its own validation-chosen threshold) is within 0.01 of fp32's.
+    val_best = {v: report["variants"][v]["validation_f1_by_threshold"][str(report["variants"][v]["threshold_chosen_on_validation"])]
+                for v in ("fp32", "int8_7bit")}
+    chosen = "int8_7bit" if val_best["int8_7bit"] >= val_best["fp32"] - 0.01 else "fp32"
     report["shipped"] = chosen
     folder = os.path.join(MODELS, NAME)
     os.makedirs(os.path.join(folder, "onnx"), exist_ok=True)
