@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Publishes the Azure Functions app (a .NET isolated worker) for linux-x64 and zips it for zip deploy.
 # `dotnet publish` writes the worker with functions.metadata, worker.config.json, extensions.json (+ .azurefunctions/)
-# and host.json; this script adds config/ and models/, and refuses to publish without the router config the app
+# and host.json (ONNX Runtime's libonnxruntime.so comes from its NuGet package, linux-x64 only); this script adds
+# config/ and models/, and refuses to publish without the router config the app
 # will read, instead of producing an app that stops at start-up.
 # Usage: functions/publish.sh [OUT_DIR]   (default artifacts/functionapp; the zip is OUT_DIR.zip)
 #   SEMANTIC_ROUTER_CONFIG  the config the app will read (default config/router.yaml, the Bicep/Terraform default);
@@ -33,8 +34,6 @@ if [ -d "$root/models" ]; then
   mkdir -p "$out/models"
   tar -C "$root/models" --exclude=./training --exclude=./fixtures --exclude=.cache --exclude=__pycache__ -cf - . | tar -C "$out/models" -xf -
 fi
-ort="$root/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
-[ -f "$ort" ] && cp "$ort" "$out/"
 "$root/functions/zip-folder.sh" "$out"
 echo "Function app folder: $out (router config: $config)"
 echo "Zip package:         $out.zip"

@@ -50,6 +50,9 @@ public sealed class PublishScriptTests : IDisposable
 
         Assert.True(Directory.Exists(Path.Combine(_out, ".azurefunctions")), "the host's extension assemblies (.azurefunctions/) are missing");
         Assert.False(Directory.Exists(Path.Combine(_out, "models", "training")));
+        // ONNX Runtime from its NuGet package, linux-x64 only: no other platform's native files.
+        Assert.True(File.Exists(Path.Combine(_out, "libonnxruntime.so")), "libonnxruntime.so (Microsoft.ML.OnnxRuntime, linux-x64) is missing");
+        Assert.Empty(Directory.GetFiles(_out, "onnxruntime*.dll"));
         var runtimes = Path.Combine(_out, "runtimes");
         Assert.True(!Directory.Exists(runtimes) || Directory.GetDirectories(runtimes).All(d => Path.GetFileName(d).StartsWith("linux-x64", StringComparison.Ordinal) || Path.GetFileName(d) == "linux"), "other platforms' native files were published");
         using (var zip = ZipFile.OpenRead(_out + ".zip"))

@@ -1,11 +1,15 @@
 namespace SemanticRouter.Inference.OnnxRuntime;
 
-/// <summary>Counts native ORT objects this process created and has not yet released, so tests can prove no leaks.</summary>
+/// <summary>
+/// Counts the ONNX Runtime objects the engine created and has not yet disposed (sessions, session options, per-run
+/// input and output values), so tests can prove every native object is released deterministically. The package
+/// does not expose a count of its own, so the engine counts at each create and dispose it performs.
+/// </summary>
 public static class OrtHandleCounter
 {
     private static long live;
 
-    /// <summary>Sessions, tensors, type infos and options currently alive (the env and memory info excluded).</summary>
+    /// <summary>Objects currently alive (the process-wide env excluded).</summary>
     public static long Live => Interlocked.Read(ref live);
 
     internal static void Created() => Interlocked.Increment(ref live);

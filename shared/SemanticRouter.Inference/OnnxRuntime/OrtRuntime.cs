@@ -1,11 +1,12 @@
-using System.Text;
+using Microsoft.ML.OnnxRuntime;
 
 namespace SemanticRouter.Inference.OnnxRuntime;
 
 /// <summary>
-/// The one ONNX Runtime environment of the process: global thread pools shared by all sessions
-/// (sessions add no threads) and one CPU memory description for input tensors. ORT returns the same
-/// env for every create call and ignores later arguments, so it is created once, with final options.
+/// The one ONNX Runtime environment of the process, created with global thread pools shared by all sessions
+/// (sessions add no threads). <see cref="OrtEnv"/> is a process singleton that ignores options once it exists, and
+/// <see cref="InferenceSession"/> creates a default one on first use, so every session load goes through
+/// <see cref="Current"/>, which creates it first, with the final options.
 /// </summary>
 public static class OrtRuntime
 {
@@ -28,11 +29,8 @@ public static class OrtRuntime
         }
     }
 
-    /// <summary>The version string reported by the loaded native library (e.g. "1.30.0").</summary>
-    public static string Version => Current.Api.Version;
-
-    /// <summary>Where the native library was loaded from.</summary>
-    public static string LibrarySource => Current.Api.LibrarySource;
+    /// <summary>The version string reported by the loaded native library (e.g. "1.32.0").</summary>
+    public static string Version => Current.Env.GetVersionString();
 
     internal static State Current
     {
@@ -52,67 +50,52 @@ public static class OrtRuntime
         }
     }
 
-    internal sealed unsafe class State
+    internal sealed class State
     {
-        private State(OrtApi api, nint env, nint memoryInfo, nint allocator, OrtRuntimeOptions options)
+        private State(OrtEnv env, OrtRuntimeOptions options)
         {
-            Options = options;
-            Api = api;
             Env = env;
-            CpuMemoryInfo = memoryInfo;
-            DefaultAllocator = allocator;
+            Options = options;
         }
 
-        public OrtApi Api { get; }
+        public OrtEnv Env { get; }
 
         public OrtRuntimeOptions Options { get; }
 
         public int IntraOpThreads => Options.IntraOpThreads > 0 ? Options.IntraOpThreads : Environment.ProcessorCount;
-
-        public nint Env { get; }
-
-        public nint CpuMemoryInfo { get; }
-
-        public nint DefaultAllocator { get; }
 
         /// <summary>ORT reports races when sessions are created concurrently; creation is serialised here.</summary>
         public Lock SessionCreationGate { get; } = new();
 
         public static State Create(OrtRuntimeOptions options)
         {
-            var api = OrtApi.Instance;
-            nint threading = 0;
-            api.Check(api.CreateThreadingOptions(&threading), "CreateThreadingOptions");
-            nint env = 0;
-            try
+            if (OrtEnv.IsCreated)
             {
-                var intra = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
-                api.Check(api.SetGlobalIntraOpNumThreads(threading, intra), "SetGlobalIntraOpNumThreads");
-                api.Check(api.SetGlobalInterOpNumThreads(threading, 1), "SetGlobalInterOpNumThreads");
-                api.Check(api.SetGlobalSpinControl(threading, options.AllowSpinning ? 1 : 0), "SetGlobalSpinControl");
-                var logId = Encoding.UTF8.GetBytes("semantic-router\0");
-                fixed (byte* id = logId)
-                {
-                    api.Check(
-                        options.PerSessionThreads
-                            ? api.CreateEnv(Math.Clamp(options.LogSeverity, 0, 4), id, &env)
-                            : api.CreateEnvWithGlobalThreadPools(Math.Clamp(options.LogSeverity, 0, 4), id, threading, &env),
-                        "CreateEnv");
-                }
-            }
-            finally
-            {
-                api.ReleaseThreadingOptions(threading);
+                throw new InvalidOperationException("The ONNX Runtime environment was created outside OrtRuntime; its thread pools cannot be configured.");
             }
 
-            nint memoryInfo = 0;
-            api.Check(api.CreateCpuMemoryInfo(1, 0, &memoryInfo), "CreateCpuMemoryInfo");
-            nint allocator = 0;
-            api.Check(api.GetAllocatorWithDefaultOptions(&allocator), "GetAllocatorWithDefaultOptions");
+            var creation = new EnvironmentCreationOptions
+            {
+                logId = "semantic-router",
+                logLevel = (OrtLoggingLevel)Math.Clamp(options.LogSeverity, 0, 4),
+            };
+            if (options.PerSessionThreads)
+            {
+                return new State(OrtEnv.CreateInstanceWithOptions(ref creation), options);
+            }
+
+            // The threading options are copied into the env at creation; they are not needed afterwards.
+            using var threading = new OrtThreadingOptions
+            {
+                GlobalIntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+                GlobalInterOpNumThreads = 1,
+                GlobalSpinControl = options.AllowSpinning,
+            };
+            creation.threadOptions = threading;
 
             // The env lives for the whole process: ORT itself skips env teardown at exit, and releasing it
             // while a late session still runs would crash.
-            return new State(api, env, memoryInfo, allocator, options);
+            return new State(OrtEnv.CreateInstanceWithOptions(ref creation), options);
         }
     }
 }

@@ -1,33 +1,30 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
-using System.Text;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace SemanticRouter.Inference.OnnxRuntime;
 
 /// <summary>
-/// One loaded ONNX model. <see cref="Run"/> is thread-safe (ORT supports concurrent runs on a CPU session),
-/// so one instance serves all request threads. Dispose releases the native session.
+/// One loaded ONNX model over the package's <see cref="InferenceSession"/>: int64 inputs fed by name, float32 outputs
+/// copied out, errors that name the model file, and every native object (session options, per-run values) released
+/// before the call returns. <see cref="Run"/> is thread-safe (ORT supports concurrent runs on a CPU session), so one
+/// instance serves all request threads. Dispose releases the native session once no run holds it.
 /// </summary>
-public sealed unsafe class OrtSession : IDisposable
+public sealed class OrtSession : IDisposable
 {
-    private readonly OrtRuntime.State runtime;
     private readonly OrtSessionHandle handle;
-    private readonly byte[][] inputNamesUtf8;
-    private readonly byte[][] outputNamesUtf8;
-    private readonly Dictionary<string, int> inputIndex;
-    private readonly Dictionary<string, int> outputIndex;
+    private readonly HashSet<string> inputNames;
+    private readonly HashSet<string> outputNames;
+    private readonly string[] allOutputs;
 
-    private OrtSession(OrtRuntime.State runtime, nint session, string source)
+    private OrtSession(InferenceSession session, string source)
     {
-        this.runtime = runtime;
-        handle = new OrtSessionHandle(session);
         Source = source;
-        Inputs = ReadNodes(session, isInput: true);
-        Outputs = ReadNodes(session, isInput: false);
-        inputNamesUtf8 = Inputs.Select(i => PinnedUtf8(i.Name)).ToArray();
-        outputNamesUtf8 = Outputs.Select(o => PinnedUtf8(o.Name)).ToArray();
-        inputIndex = Inputs.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        outputIndex = Outputs.Select((n, i) => (n.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        Inputs = session.InputNames.Select(n => NodeInfo(n, session.InputMetadata[n])).ToArray();
+        Outputs = session.OutputNames.Select(n => NodeInfo(n, session.OutputMetadata[n])).ToArray();
+        inputNames = new HashSet<string>(session.InputNames, StringComparer.Ordinal);
+        outputNames = new HashSet<string>(session.OutputNames, StringComparer.Ordinal);
+        allOutputs = [.. session.OutputNames];
+        handle = new OrtSessionHandle(session);
     }
 
     /// <summary>Where the model came from (a path), for error messages.</summary>
@@ -37,9 +34,9 @@ public sealed unsafe class OrtSession : IDisposable
 
     public IReadOnlyList<OrtNodeInfo> Outputs { get; }
 
-    public bool HasInput(string name) => inputIndex.ContainsKey(name);
+    public bool HasInput(string name) => inputNames.Contains(name);
 
-    public bool HasOutput(string name) => outputIndex.ContainsKey(name);
+    public bool HasOutput(string name) => outputNames.Contains(name);
 
     /// <summary>Loads an .onnx file; a missing or corrupt file gives an exception naming the path and ORT's reason.</summary>
     public static OrtSession Load(string modelPath, OrtSessionOptions? options = null)
@@ -52,41 +49,33 @@ public sealed unsafe class OrtSession : IDisposable
         }
 
         var runtime = OrtRuntime.Current;
-        var api = runtime.Api;
-        var pathUtf8 = Encoding.UTF8.GetBytes(fullPath + "\0");
-        var sessionOptions = CreateSessionOptions(runtime, options ?? new OrtSessionOptions());
+        using var sessionOptions = CreateSessionOptions(runtime, options ?? new OrtSessionOptions());
+        InferenceSession session;
         try
         {
-            nint session = 0;
-            nint status;
             lock (runtime.SessionCreationGate)
             {
-                fixed (byte* path = pathUtf8)
-                {
-                    status = api.CreateSession(runtime.Env, path, sessionOptions, &session);
-                }
+                session = new InferenceSession(fullPath, sessionOptions);
             }
-
-            if (status != 0)
-            {
-                throw api.ToException(status, $"Could not load ONNX model '{fullPath}'");
-            }
-
-            try
-            {
-                return new OrtSession(runtime, session, fullPath);
-            }
-            catch
-            {
-                // The handle was not created yet if reading the metadata failed.
-                api.ReleaseSession(session);
-                throw;
-            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OrtException($"Could not load ONNX model '{fullPath}': {e.Message}", e);
         }
         finally
         {
-            api.ReleaseSessionOptions(sessionOptions);
             OrtHandleCounter.Released();
+        }
+
+        try
+        {
+            return new OrtSession(session, fullPath);
+        }
+        catch
+        {
+            // The handle does not own the session yet if reading the metadata failed.
+            session.Dispose();
+            throw;
         }
     }
 
@@ -96,25 +85,17 @@ public sealed unsafe class OrtSession : IDisposable
     /// </summary>
     public OrtTensor[] Run(ReadOnlySpan<OrtInput> inputs, IReadOnlyList<string>? outputNames = null)
     {
-        var api = runtime.Api;
-        var inputCount = inputs.Length;
-        var outputCount = outputNames?.Count ?? Outputs.Count;
-        var pins = new MemoryHandle[inputCount];
-        var extraNames = new List<GCHandle>();
-        var inputValues = stackalloc nint[Math.Max(inputCount, 1)];
-        var inputNames = stackalloc byte*[Math.Max(inputCount, 1)];
-        var outputValues = stackalloc nint[Math.Max(outputCount, 1)];
-        var outputNamePtrs = stackalloc byte*[Math.Max(outputCount, 1)];
-        new Span<nint>(inputValues, Math.Max(inputCount, 1)).Clear();
-        new Span<nint>(outputValues, Math.Max(outputCount, 1)).Clear();
+        var outputs = outputNames ?? allOutputs;
+        var names = new string[inputs.Length];
+        var values = new OrtValue?[inputs.Length];
+        IDisposableReadOnlyCollection<OrtValue>? results = null;
         var addedRef = false;
         try
         {
             handle.DangerousAddRef(ref addedRef);
-            for (var i = 0; i < inputCount; i++)
+            for (var i = 0; i < inputs.Length; i++)
             {
                 var input = inputs[i];
-                inputNames[i] = NamePointer(input.Name, inputIndex, inputNamesUtf8, extraNames);
                 long elements = 1;
                 foreach (var d in input.Shape)
                 {
@@ -126,72 +107,56 @@ public sealed unsafe class OrtSession : IDisposable
                     throw new ArgumentException($"Input '{input.Name}' has {input.Data.Length} values but shape [{string.Join(',', input.Shape)}] needs {elements}.", nameof(inputs));
                 }
 
-                pins[i] = input.Data.AsMemory().Pin();
-                fixed (long* shape = input.Shape)
-                {
-                    nint value = 0;
-                    api.Check(
-                        api.CreateTensorWithDataAsOrtValue(runtime.CpuMemoryInfo, pins[i].Pointer, (nuint)(input.Data.Length * sizeof(long)), shape, (nuint)input.Shape.Length, (int)OrtElementType.Int64, &value),
-                        $"Creating input tensor '{input.Name}' for '{Source}'");
-                    inputValues[i] = value;
-                    OrtHandleCounter.Created();
-                }
+                names[i] = input.Name;
+
+                // Wraps the pinned managed array: ORT reads the ids in place, no copy.
+                values[i] = OrtValue.CreateTensorValueFromMemory(input.Data, input.Shape);
+                OrtHandleCounter.Created();
             }
 
-            for (var i = 0; i < outputCount; i++)
+            try
             {
-                var name = outputNames is null ? Outputs[i].Name : outputNames[i];
-                outputNamePtrs[i] = NamePointer(name, outputIndex, outputNamesUtf8, extraNames);
+                results = handle.Session.Run(handle.RunOptions, names, values!, outputs);
             }
-
-            var status = api.Run(handle.DangerousGetHandle(), 0, inputNames, inputValues, (nuint)inputCount, outputNamePtrs, (nuint)outputCount, outputValues);
-            if (status != 0)
+            catch (OnnxRuntimeException e)
             {
-                throw api.ToException(status, $"Running ONNX model '{Source}' failed");
+                throw new OrtException($"Running ONNX model '{Source}' failed: {e.Message}", e);
             }
 
-            for (var i = 0; i < outputCount; i++)
+            for (var i = 0; i < results.Count; i++)
             {
-                if (outputValues[i] != 0)
-                {
-                    OrtHandleCounter.Created();
-                }
+                OrtHandleCounter.Created();
             }
 
-            var results = new OrtTensor[outputCount];
-            for (var i = 0; i < outputCount; i++)
+            var copied = new OrtTensor[outputs.Count];
+            var k = 0;
+            foreach (var value in results)
             {
-                var name = outputNames is null ? Outputs[i].Name : outputNames[i];
-                results[i] = CopyOutput(api, outputValues[i], name);
+                copied[k] = CopyOutput(value, outputs[k]);
+                k++;
             }
 
-            return results;
+            return copied;
         }
         finally
         {
-            for (var i = 0; i < inputCount; i++)
+            foreach (var value in values)
             {
-                if (inputValues[i] != 0)
+                if (value is not null)
                 {
-                    api.ReleaseValue(inputValues[i]);
-                    OrtHandleCounter.Released();
-                }
-
-                pins[i].Dispose();
-            }
-
-            for (var i = 0; i < outputCount; i++)
-            {
-                if (outputValues[i] != 0)
-                {
-                    api.ReleaseValue(outputValues[i]);
+                    value.Dispose();
                     OrtHandleCounter.Released();
                 }
             }
 
-            foreach (var extra in extraNames)
+            if (results is not null)
             {
-                extra.Free();
+                for (var i = 0; i < results.Count; i++)
+                {
+                    OrtHandleCounter.Released();
+                }
+
+                results.Dispose();
             }
 
             if (addedRef)
@@ -203,149 +168,49 @@ public sealed unsafe class OrtSession : IDisposable
 
     public void Dispose() => handle.Dispose();
 
-    private static nint CreateSessionOptions(OrtRuntime.State runtime, OrtSessionOptions options)
+    private static SessionOptions CreateSessionOptions(OrtRuntime.State runtime, OrtSessionOptions options)
     {
-        var api = runtime.Api;
-        nint sessionOptions = 0;
-        api.Check(api.CreateSessionOptions(&sessionOptions), "CreateSessionOptions");
+        var sessionOptions = new SessionOptions();
         OrtHandleCounter.Created();
         try
         {
-            api.Check(api.SetSessionGraphOptimizationLevel(sessionOptions, options.GraphOptimizationLevel), "SetSessionGraphOptimizationLevel");
+            sessionOptions.GraphOptimizationLevel = options.GraphOptimizationLevel;
+            sessionOptions.EnableCpuMemArena = options.UseMemoryArena;
             if (runtime.Options.PerSessionThreads)
             {
-                api.Check(api.SetIntraOpNumThreads(sessionOptions, runtime.IntraOpThreads), "SetIntraOpNumThreads");
-                api.Check(api.SetInterOpNumThreads(sessionOptions, 1), "SetInterOpNumThreads");
-                var spin = runtime.Options.AllowSpinning ? "1\0"u8 : "0\0"u8;
-                fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
-                fixed (byte* value = spin)
-                {
-                    api.Check(api.AddSessionConfigEntry(sessionOptions, key, value), "AddSessionConfigEntry");
-                }
+                sessionOptions.IntraOpNumThreads = runtime.IntraOpThreads;
+                sessionOptions.InterOpNumThreads = 1;
+                sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", runtime.Options.AllowSpinning ? "1" : "0");
             }
             else
             {
-                api.Check(api.DisablePerSessionThreads(sessionOptions), "DisablePerSessionThreads");
+                // Runs use the env's global pools (OrtRuntime): loading more models adds no threads.
+                sessionOptions.DisablePerSessionThreads();
             }
-            api.Check(options.UseMemoryArena ? api.EnableCpuMemArena(sessionOptions) : api.DisableCpuMemArena(sessionOptions), "CpuMemArena");
+
             return sessionOptions;
         }
         catch
         {
-            api.ReleaseSessionOptions(sessionOptions);
+            sessionOptions.Dispose();
             OrtHandleCounter.Released();
             throw;
         }
     }
 
-    private static byte[] PinnedUtf8(string name)
-    {
-        var bytes = Encoding.UTF8.GetBytes(name);
-        var pinned = GC.AllocateArray<byte>(bytes.Length + 1, pinned: true);
-        bytes.CopyTo(pinned, 0);
-        return pinned;
-    }
+    private static OrtNodeInfo NodeInfo(string name, NodeMetadata metadata) =>
+        metadata.IsTensor
+            ? new OrtNodeInfo(name, metadata.ElementDataType, metadata.Dimensions.Select(d => (long)d).ToArray())
+            : new OrtNodeInfo(name, default, []);
 
-    private static byte* NamePointer(string name, Dictionary<string, int> index, byte[][] pinnedNames, List<GCHandle> extra)
+    private OrtTensor CopyOutput(OrtValue value, string name)
     {
-        if (index.TryGetValue(name, out var i))
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != TensorElementType.Float)
         {
-            return (byte*)Marshal.UnsafeAddrOfPinnedArrayElement(pinnedNames[i], 0);
+            throw new NotSupportedException($"Output '{name}' of '{Source}' is {info.ElementDataType}; only float32 outputs are supported.");
         }
 
-        // An undeclared name is passed through so ORT reports it ("Invalid input name") like for any caller.
-        var gc = GCHandle.Alloc(Encoding.UTF8.GetBytes(name + "\0"), GCHandleType.Pinned);
-        extra.Add(gc);
-        return (byte*)gc.AddrOfPinnedObject();
-    }
-
-    private OrtTensor CopyOutput(OrtApi api, nint value, string name)
-    {
-        nint info = 0;
-        api.Check(api.GetTensorTypeAndShape(value, &info), $"Reading output '{name}' of '{Source}'");
-        try
-        {
-            int elementType;
-            api.Check(api.GetTensorElementType(info, &elementType), "GetTensorElementType");
-            if (elementType != (int)OrtElementType.Float)
-            {
-                throw new NotSupportedException($"Output '{name}' of '{Source}' is {(OrtElementType)elementType}; only float32 outputs are supported.");
-            }
-
-            nuint rank;
-            api.Check(api.GetDimensionsCount(info, &rank), "GetDimensionsCount");
-            var shape = new long[(int)rank];
-            long count = 1;
-            fixed (long* dims = shape)
-            {
-                api.Check(api.GetDimensions(info, dims, rank), "GetDimensions");
-            }
-
-            foreach (var d in shape)
-            {
-                count *= d;
-            }
-
-            void* data;
-            api.Check(api.GetTensorMutableData(value, &data), "GetTensorMutableData");
-            var copy = GC.AllocateUninitializedArray<float>(checked((int)count));
-            new ReadOnlySpan<float>(data, copy.Length).CopyTo(copy);
-            return new OrtTensor(name, shape, copy);
-        }
-        finally
-        {
-            api.ReleaseTensorTypeAndShapeInfo(info);
-        }
-    }
-
-    private IReadOnlyList<OrtNodeInfo> ReadNodes(nint session, bool isInput)
-    {
-        var api = runtime.Api;
-        nuint count;
-        api.Check(isInput ? api.SessionGetInputCount(session, &count) : api.SessionGetOutputCount(session, &count), "SessionGetInputCount/OutputCount");
-        var nodes = new OrtNodeInfo[(int)count];
-        for (nuint i = 0; i < count; i++)
-        {
-            byte* namePtr = null;
-            api.Check(isInput ? api.SessionGetInputName(session, i, runtime.DefaultAllocator, &namePtr) : api.SessionGetOutputName(session, i, runtime.DefaultAllocator, &namePtr), "SessionGetInputName/OutputName");
-            string name;
-            try
-            {
-                name = Marshal.PtrToStringUTF8((nint)namePtr) ?? string.Empty;
-            }
-            finally
-            {
-                api.Check(api.AllocatorFree(runtime.DefaultAllocator, namePtr), "AllocatorFree");
-            }
-
-            nint typeInfo = 0;
-            api.Check(isInput ? api.SessionGetInputTypeInfo(session, i, &typeInfo) : api.SessionGetOutputTypeInfo(session, i, &typeInfo), "SessionGetTypeInfo");
-            try
-            {
-                nint tensorInfo = 0;
-                api.Check(api.CastTypeInfoToTensorInfo(typeInfo, &tensorInfo), "CastTypeInfoToTensorInfo");
-                var elementType = 0;
-                var shape = Array.Empty<long>();
-                if (tensorInfo != 0)
-                {
-                    api.Check(api.GetTensorElementType(tensorInfo, &elementType), "GetTensorElementType");
-                    nuint rank;
-                    api.Check(api.GetDimensionsCount(tensorInfo, &rank), "GetDimensionsCount");
-                    shape = new long[(int)rank];
-                    fixed (long* dims = shape)
-                    {
-                        api.Check(api.GetDimensions(tensorInfo, dims, rank), "GetDimensions");
-                    }
-                }
-
-                nodes[(int)i] = new OrtNodeInfo(name, (OrtElementType)elementType, shape);
-            }
-            finally
-            {
-                api.ReleaseTypeInfo(typeInfo);
-            }
-        }
-
-        return nodes;
+        return new OrtTensor(name, info.Shape, value.GetTensorDataAsSpan<float>().ToArray());
     }
 }
