@@ -5,8 +5,9 @@ namespace SemanticRouter.Storage.Tests;
 
 /// <summary>
 /// The Azure production path: identity-based app settings → ManagedIdentityCredential (Azure.Identity)
-/// → token from the platform endpoint → <c>Authorization: Bearer</c> on storage requests. Azurite
-/// only accepts OAuth over HTTPS, so a loopback server records what a storage service would receive.
+/// → token from the platform endpoint → <c>Authorization: Bearer</c> on storage requests, sent by the storage SDK.
+/// Azurite only accepts OAuth over HTTPS and the SDK sends bearer tokens only over TLS, so a loopback HTTPS server
+/// (self-signed certificate, trusted by this client alone) records what a storage service would receive.
 /// Changes process environment variables, hence its own non-parallel collection.
 /// </summary>
 [Collection(nameof(ManagedIdentityTests))]
@@ -17,10 +18,10 @@ public sealed class ManagedIdentityTests
     public async Task User_assigned_identity_token_from_the_identity_endpoint_reaches_storage_as_a_bearer_header()
     {
         await using var identity = await FakeManagedIdentityEndpoint.StartAsync();
-        var seen = new ConcurrentQueue<(string? Authorization, string? Version, string? Date)>();
-        await using var storage = await LoopbackServer.StartAsync(context =>
+        var seen = new ConcurrentQueue<(string? Authorization, string? Version)>();
+        await using var storage = await LoopbackServer.StartHttpsAsync(context =>
         {
-            seen.Enqueue((context.Request.Headers.Authorization, context.Request.Headers["x-ms-version"], context.Request.Headers["x-ms-date"]));
+            seen.Enqueue((context.Request.Headers.Authorization, context.Request.Headers["x-ms-version"]));
             context.Response.StatusCode = 404;
             context.Response.Headers["x-ms-error-code"] = "BlobNotFound";
             return Task.CompletedTask;
@@ -35,7 +36,7 @@ public sealed class ManagedIdentityTests
 
         using (new EnvironmentScope(("IDENTITY_ENDPOINT", identity.Endpoint.ToString()), ("IDENTITY_HEADER", identity.Secret)))
         {
-            using var account = new StorageAccount(StorageSettings.FromSettings(settings.GetValueOrDefault)!, TestAccounts.FastRetry);
+            using var account = new StorageAccount(StorageSettings.FromSettings(settings.GetValueOrDefault)!, TestAccounts.FastRetry, storage.TrustingHandler());
             var blobs = account.GetBlobClient("models");
             Assert.Null(await blobs.GetPropertiesAsync("manifest.json"));
             Assert.Null(await blobs.GetPropertiesAsync("other.json"));
@@ -49,8 +50,7 @@ public sealed class ManagedIdentityTests
         Assert.All(seen, s =>
         {
             Assert.Equal("Bearer " + FakeManagedIdentityEndpoint.TokenFor(clientId, 1), s.Authorization);
-            Assert.Equal("2025-01-05", s.Version);
-            Assert.False(string.IsNullOrEmpty(s.Date));
+            Assert.Equal(StorageAccount.ServiceVersion, s.Version);
         });
     }
 
@@ -59,7 +59,7 @@ public sealed class ManagedIdentityTests
     {
         await using var identity = await FakeManagedIdentityEndpoint.StartAsync();
         var storageCalls = 0;
-        await using var storage = await LoopbackServer.StartAsync(_ =>
+        await using var storage = await LoopbackServer.StartHttpsAsync(_ =>
         {
             Interlocked.Increment(ref storageCalls);
             return Task.CompletedTask;
@@ -68,7 +68,7 @@ public sealed class ManagedIdentityTests
 
         using (new EnvironmentScope(("IDENTITY_ENDPOINT", identity.Endpoint.ToString()), ("IDENTITY_HEADER", "wrong-secret")))
         {
-            using var account = new StorageAccount(options, TestAccounts.FastRetry);
+            using var account = new StorageAccount(options, TestAccounts.FastRetry, storage.TrustingHandler());
             await Assert.ThrowsAnyAsync<global::Azure.Identity.AuthenticationFailedException>(() => account.GetBlobClient("models").GetPropertiesAsync("x"));
         }
 
@@ -76,12 +76,12 @@ public sealed class ManagedIdentityTests
     }
 
     [Fact]
-    public async Task Bearer_tokens_are_never_sent_over_plain_http_to_a_remote_host()
+    public void Bearer_tokens_are_never_sent_over_plain_http()
     {
         var options = StorageAccountOptions.FromServiceUris(new Uri("http://storage.example.invalid/acct"), null, new StaticTokenCredential());
-        using var account = new StorageAccount(options, TestAccounts.FastRetry);
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => account.GetBlobClient("models").GetPropertiesAsync("x"));
+        // Refused when the account is built, before any request could carry a token.
+        var error = Assert.Throws<InvalidOperationException>(() => new StorageAccount(options, TestAccounts.FastRetry));
+        Assert.Contains("HTTPS", error.Message, StringComparison.Ordinal);
     }
 
     private sealed class StaticTokenCredential : global::Azure.Core.TokenCredential

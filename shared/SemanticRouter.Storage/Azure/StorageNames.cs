@@ -1,8 +1,6 @@
-using System.Globalization;
-
 namespace SemanticRouter.Storage.Azure;
 
-/// <summary>Validates names and metadata before they reach the wire, and encodes them for URLs.</summary>
+/// <summary>Validates names and metadata before they reach the service, so a bad input fails here with a clear message.</summary>
 internal static class StorageNames
 {
     /// <summary>Container and queue names: 3–63 of [a-z0-9-], starting and ending alphanumeric, no "--".</summary>
@@ -26,9 +24,6 @@ internal static class StorageNames
             && !name.EndsWith('.');
         return valid ? name : throw new ArgumentException("Invalid blob name: 1-1024 characters, no control characters, no empty path segments, not ending in '.'.", nameof(name));
     }
-
-    /// <summary>Each path segment percent-encoded, '/' kept: that is the form the service signs.</summary>
-    public static string EncodeBlobName(string name) => string.Join('/', name.Split('/').Select(Uri.EscapeDataString));
 
     /// <summary>Metadata: names are C# identifiers, values printable ASCII (they travel as HTTP headers).</summary>
     public static void ValidateMetadata(IReadOnlyDictionary<string, string> metadata)
@@ -57,12 +52,4 @@ internal static class StorageNames
             throw new ArgumentException("Metadata exceeds the 8 KiB service limit.", nameof(metadata));
         }
     }
-
-    public static Uri Resource(Uri endpoint, string path, string? query = null) =>
-        new(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/" + path + (query is null ? string.Empty : "?" + query));
-
-    public static string Query(params (string Name, string? Value)[] parameters) =>
-        string.Join('&', parameters.Where(p => p.Value is not null).Select(p => p.Name + "=" + Uri.EscapeDataString(p.Value!)));
-
-    public static string Seconds(TimeSpan value) => ((long)value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
 }

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace SemanticRouter.Storage.Azure.Queues;
 
-/// <summary>Service limits shared by the REST and in-memory queues, so both reject the same inputs.</summary>
+/// <summary>Service limits shared by the storage and in-memory queues, so both reject the same inputs.</summary>
 internal static class QueueLimits
 {
     public const int MaxMessagesPerCall = 32;
@@ -40,8 +40,6 @@ internal static class QueueLimits
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
-
-    public static string Encode(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     /// <summary>Base64 per the Functions convention; a message put raw by another producer is returned as is.</summary>
     public static string Decode(string wire)
