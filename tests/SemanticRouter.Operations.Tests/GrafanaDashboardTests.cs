@@ -11,6 +11,12 @@ public sealed partial class GrafanaDashboardTests
     {
         await using var backend = await UsageBackend.StartAsync();
         await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
+
+        // Counters are exposed from the start; a histogram series appears with its first observation (OpenTelemetry
+        // exports no empty histogram), so one plain and one streamed answer give every latency histogram one.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await router.ChatAsync("integral of x")).StatusCode);
+        var streamed = await router.ChatAsync("hello", stream: true);
+        Assert.Contains("[DONE]", await streamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var exposed = (await PrometheusFamilies.ParseAsync(await (await router.GetAsync("/metrics")).Content.ReadAsStringAsync())).Names.ToHashSet(StringComparer.Ordinal);
 
         var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "infra", "grafana", "semantic-router-dashboard.json")))!;

@@ -57,7 +57,7 @@ public sealed class PolicyOutcomeTests
         PolicyOutcomes.Record(meter, With(("x-vsr-pii-violation", "true"), ("x-vsr-pii-types", "EMAIL_ADDRESS,PHONE_NUMBER"), ("x-vsr-response-path", "fast_response")), context, shortCircuited: true);
         PolicyOutcomes.Record(meter, With(("x-vsr-pii-types", "EMAIL_ADDRESS")), context, shortCircuited: false);
 
-        var parsed = await PrometheusFamilies.ParseAsync(collector.WritePrometheusText());
+        var parsed = await PrometheusFamilies.ParseAsync(await collector.WritePrometheusTextAsync());
         Assert.Equal(1, parsed.Value("llm_cache_hits_total", ("decision", "none")));
         Assert.Equal(1, parsed.Value("llm_cache_misses_total", ("decision", "none")));
         Assert.Equal(1, parsed.Value("llm_jailbreak_blocks_total"));

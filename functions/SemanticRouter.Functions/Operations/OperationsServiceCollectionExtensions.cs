@@ -15,9 +15,11 @@ internal static class OperationsServiceCollectionExtensions
     {
         services.AddMetrics();
         services.AddSingleton(sp => new RouterMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.AddSingleton(sp => new MetricsCollector(
-            sp.GetRequiredService<RouterMetrics>(),
-            ObservabilitySettings.From(sp.GetRequiredService<IRouterSnapshotSource>().Current.Config).MetricsEnabled));
+        services.AddSingleton(sp =>
+        {
+            var settings = ObservabilitySettings.From(sp.GetRequiredService<IRouterSnapshotSource>().Current.Config);
+            return new MetricsCollector(sp.GetRequiredService<RouterMetrics>(), settings.MetricsEnabled, settings.ServiceName);
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<KeyLimits>();
         services.AddSingleton<TracingService>();
@@ -29,7 +31,7 @@ internal static class OperationsServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Attaches the metrics listener at start, so nothing recorded before the first scrape is lost.</summary>
+    /// <summary>Builds the OpenTelemetry metrics pipeline at start, so nothing recorded before the first scrape is lost.</summary>
     private sealed class ObservabilityStartup(MetricsCollector collector) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)

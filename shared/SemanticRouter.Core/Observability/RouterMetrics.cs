@@ -145,6 +145,20 @@ public sealed class RouterMetrics : IDisposable
         RequestBlocked("rate_limit");
     }
 
+    /// <summary>
+    /// Adds 0 to every counter, without labels, so an exporter attached now shows each counter from its first
+    /// collection (Prometheus <c>rate()</c> then works before a feature first moves it). Call after the listener starts.
+    /// </summary>
+    public void StartCountersAtZero()
+    {
+        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _queueMessages, _audits, _feedback, _authFailures, _rateLimited })
+        {
+            counter.Add(0);
+        }
+
+        _cost.Add(0);
+    }
+
     public void Dispose()
     {
         if (_ownsMeter)

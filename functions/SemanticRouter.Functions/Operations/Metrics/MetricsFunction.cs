@@ -1,11 +1,13 @@
-using System.Text;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Functions.Endpoints;
 
 namespace SemanticRouter.Functions.Operations.Metrics;
 
-/// <summary><c>GET /metrics</c>: Prometheus text exposition of the router's meter (admin key when auth is on).</summary>
+/// <summary>
+/// <c>GET /metrics</c>: Prometheus text exposition of the router's meter, rendered by the OpenTelemetry Prometheus
+/// exporter (admin key when auth is on).
+/// </summary>
 internal sealed class MetricsFunction(MetricsCollector collector) : IRouterFunction
 {
     public string Name => "Metrics";
@@ -16,18 +18,14 @@ internal sealed class MetricsFunction(MetricsCollector collector) : IRouterFunct
 
     public bool IsManagement => true;
 
-    public Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
+    public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
     {
         if (!collector.Enabled)
         {
-            return Task.FromResult(RouterPipeline.Error(RouterException.NotFound("Metrics are disabled (global.services.observability.metrics.enabled: false).")));
+            return RouterPipeline.Error(RouterException.NotFound("Metrics are disabled (global.services.observability.metrics.enabled: false)."));
         }
 
-        return Task.FromResult(new RouterResponse
-        {
-            StatusCode = 200,
-            ContentType = PrometheusText.ContentType,
-            Body = Encoding.UTF8.GetBytes(collector.WritePrometheusText()),
-        });
+        var (body, contentType) = await collector.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+        return new RouterResponse { StatusCode = 200, ContentType = contentType, Body = body };
     }
 }
