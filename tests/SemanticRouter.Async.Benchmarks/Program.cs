@@ -15,7 +15,15 @@ using SemanticRouter.Testing;
 //      (in-process queue + memory store, and Azurite queue + blob results);
 //   2. webhook latency: POST /v1/feedback vs GET /health (baseline) on the real router.
 // Usage: dotnet run -c Release --project tests/SemanticRouter.Async.Benchmarks [-- --messages 2000 --requests 2000]
+//
+// Detector quality on HaluEval (models/README.md; needs ../shared/data beside the checkout; exit 1 below the floors):
+//   dotnet run -c Release --project tests/SemanticRouter.Async.Benchmarks -- detector-quality [--detector models/lettuce-detect]
 var inv = CultureInfo.InvariantCulture;
+if (args.Length > 0 && args[0] == "detector-quality")
+{
+    return await DetectorQuality.RunAsync(args.SkipWhile(a => a != "--detector").Skip(1).FirstOrDefault());
+}
+
 var messages = Arg("--messages", 2000);
 var requests = Arg("--requests", 2000);
 

@@ -1,13 +1,16 @@
+using SemanticRouter.Cache.Benchmarks.Evaluation;
 using SemanticRouter.Cache.Plugin;
-using SemanticRouter.Cache.Tests.Evaluation;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Cache.Benchmarks;
 
-/// <summary>Prints the hit-rate / false-hit table behind the default threshold and the near-miss guards (docs/caching.md).</summary>
+/// <summary>
+/// Prints the hit-rate / false-hit table behind the default threshold and the near-miss guards (docs/caching.md), then
+/// checks the claims docs/caching.md makes of it; the failed ones are returned (the `threshold` mode exits 1 on any).
+/// </summary>
 internal static class ThresholdReport
 {
-    public static void Run()
+    public static List<string> Run()
     {
         var data = ThresholdEvaluation.Load(
             Path.Combine(RepoPaths.SharedData, "cache", "paraphrase_pairs_train.json"),
@@ -58,5 +61,36 @@ internal static class ThresholdReport
         }
 
         Console.WriteLine($"held-out positives: {data.HeldOut.Positives.Count} paraphrase pairs, {data.HeldOut.Rewordings.Count} rewordings");
+        return Check(data);
+    }
+
+    /// <summary>False hits at most 1 % overall and 5 % per kind on held-out near misses, the content guard is what meets it, and the choice rule still yields the default.</summary>
+    private static List<string> Check(ThresholdEvaluation.Dataset data)
+    {
+        var t = ResponseCacheGlobalSettings.DefaultSimilarityThreshold;
+        var held = data.HeldOut;
+        var failed = new List<string>();
+        void Require(bool ok, string claim)
+        {
+            if (!ok)
+            {
+                failed.Add(claim);
+            }
+        }
+
+        Require(held.NegativeCount(ThresholdEvaluation.GuardedKinds) >= 3000, "at least 3000 constructed negatives (to resolve 1 %)");
+        Require(held.FalseHitRate(ThresholdEvaluation.GuardedKinds, t) <= 0.01, "false hits <= 1 % on held-out near misses");
+        foreach (var kind in ThresholdEvaluation.GuardedKinds)
+        {
+            Require(held.FalseHitRate([kind], t) <= 0.05, $"{kind}: false hits <= 5 %");
+        }
+
+        // Without the content guard, one-word substitutions would hit: the guard is what meets the target.
+        Require(held.FalseHitRate(["q_content_word"], t, contentGuard: false) > 0.5, "without the content guard, one-word substitutions hit (> 50 %)");
+        Require(held.RewordingHitRate(t) >= 0.95, "rewordings that keep the content words hit (>= 95 %)");
+        Require(held.HitRate(t) >= 0.1, "free paraphrases still hit sometimes (>= 10 %)");
+        Require(ThresholdEvaluation.Choose(data.Tune, 0.005) == t, "the choice rule on the tune split yields the default threshold");
+        Console.WriteLine(failed.Count == 0 ? "check: every claim holds" : "check FAILED: " + string.Join("; ", failed));
+        return failed;
     }
 }

@@ -1,43 +1,38 @@
 using System.Text;
-using System.Text.Json;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Inference.Tests;
 
 /// <summary>
-/// Test strings for tokenizer parity: prompts read from ../shared/data at test time plus generated Unicode edge
-/// cases (accents, CJK, emoji, RTL, combining marks, controls, very long words, empty and whitespace-only).
+/// Test strings for tokenizer parity: the committed prompts of <c>tests/fixtures/prompts.txt</c> (as written, upper-
+/// and lower-cased, and joined in pairs) plus generated Unicode edge cases (accents, CJK, emoji, RTL, combining marks,
+/// controls, very long words, empty and whitespace-only).
 /// </summary>
 internal static class ParityTexts
 {
-    public static IReadOnlyList<string> Build(int datasetPrompts = 1500, int generated = 700)
+    public static IReadOnlyList<string> Build(int fixturePrompts = int.MaxValue, int generated = 1300)
     {
         var texts = new List<string>();
-        texts.AddRange(DatasetPrompts(datasetPrompts));
+        texts.AddRange(FixturePrompts().Take(fixturePrompts));
         texts.AddRange(HandWrittenEdgeCases());
         texts.AddRange(RandomUnicode(generated, seed: 20261121));
         return texts;
     }
 
-    public static IEnumerable<string> DatasetPrompts(int count)
+    /// <summary>Every fixture prompt as written, upper-cased and lower-cased, then consecutive prompts joined by a space.</summary>
+    public static IEnumerable<string> FixturePrompts()
     {
-        var root = RepoPaths.SharedData;
-        var pools = new List<List<string>>
+        var prompts = FixtureTexts.Prompts();
+        foreach (var p in prompts)
         {
-            JsonLines(Path.Combine(root, "domain", "mmlu_pro_train.jsonl"), "question"),
-            JsonStrings(Path.Combine(root, "jailbreak", "inthewild_train.json")),
-            JsonObjects(Path.Combine(root, "pii", "presidio_synth_train.json")),
-            JsonObjects(Path.Combine(root, "cache", "paraphrase_pairs_train.json")),
-        };
-        var per = count / pools.Count;
-        foreach (var pool in pools)
+            yield return p;
+            yield return p.ToUpperInvariant();
+            yield return p.ToLowerInvariant();
+        }
+
+        for (var i = 0; i + 1 < prompts.Count; i += 2)
         {
-            Assert.True(pool.Count > 0, "dataset prompts missing under " + root);
-            var step = Math.Max(1, pool.Count / per);
-            for (var i = 0; i < pool.Count && i / step < per; i += step)
-            {
-                yield return pool[i];
-            }
+            yield return prompts[i] + " " + prompts[i + 1];
         }
     }
 
@@ -90,34 +85,5 @@ internal static class ParityTexts
 
             yield return sb.ToString();
         }
-    }
-
-    private static List<string> JsonLines(string path, string field) =>
-        File.ReadLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.GetProperty(field).GetString() ?? string.Empty).ToList();
-
-    private static List<string> JsonStrings(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return doc.RootElement.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList();
-    }
-
-    /// <summary>The first string-valued field of each object (text, origin, …).</summary>
-    private static List<string> JsonObjects(string path)
-    {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var list = new List<string>();
-        foreach (var e in doc.RootElement.EnumerateArray())
-        {
-            foreach (var p in e.EnumerateObject())
-            {
-                if (p.Value.ValueKind == JsonValueKind.String)
-                {
-                    list.Add(p.Value.GetString()!);
-                    break;
-                }
-            }
-        }
-
-        return list;
     }
 }

@@ -8,12 +8,36 @@ namespace SemanticRouter.Inference.Tests;
 /// <summary>Token ids must equal @huggingface/transformers' on the same strings, computed by Node in the same run.</summary>
 public sealed class TokenizerParityTests
 {
-    public static TheoryData<string> TokenizerFolders => new()
+    /// <summary>Each distinct tokenizer the shipped models use (folders under models/ that share one are tried once), plus the fixture's.</summary>
+    public static TheoryData<string> TokenizerFolders()
     {
-        Path.Combine(RepoPaths.SharedData, "tokenizers", "all-MiniLM-L6-v2"),
-        Path.Combine(RepoPaths.SharedData, "tokenizers", "bert-base-NER-uncased"),
-        FixtureModels.Folder(FixtureModels.Classifier),
-    };
+        var data = new TheoryData<string>();
+        foreach (var folder in ShippedTokenizerFolders())
+        {
+            data.Add(folder);
+        }
+
+        data.Add(FixtureModels.Folder(FixtureModels.Classifier));
+        return data;
+    }
+
+    /// <summary>Model folders under models/ with a tokenizer.json, one per distinct file content.</summary>
+    internal static IReadOnlyList<string> ShippedTokenizerFolders()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new List<string>();
+        foreach (var folder in Directory.GetDirectories(Path.Combine(RepoPaths.Root, "models")).Order(StringComparer.Ordinal))
+        {
+            var file = Path.Combine(folder, "tokenizer.json");
+            if (File.Exists(file) && seen.Add(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)))))
+            {
+                folders.Add(folder);
+            }
+        }
+
+        Assert.NotEmpty(folders);
+        return folders;
+    }
 
     [Theory]
     [MemberData(nameof(TokenizerFolders))]
@@ -41,10 +65,11 @@ public sealed class TokenizerParityTests
     [Fact]
     public void Vocab_txt_fallback_tokenizes_like_tokenizer_json()
     {
-        var source = Path.Combine(RepoPaths.SharedData, "tokenizers", "all-MiniLM-L6-v2");
+        // vocab.txt is the WordPiece vocabulary in id order, one token a line: written here from the shipped embedder's tokenizer.json.
+        var source = Path.Combine(RepoPaths.Root, "models", "sentence-embedder");
         var folder = Path.Combine(Path.GetTempPath(), "sr-vocab-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        File.Copy(Path.Combine(source, "vocab.txt"), Path.Combine(folder, "vocab.txt"));
+        File.WriteAllLines(Path.Combine(folder, "vocab.txt"), TokenizerJson.VocabInIdOrder(source));
         File.Copy(Path.Combine(source, "tokenizer_config.json"), Path.Combine(folder, "tokenizer_config.json"));
         try
         {

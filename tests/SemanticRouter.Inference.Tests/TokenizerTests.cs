@@ -5,14 +5,16 @@ namespace SemanticRouter.Inference.Tests;
 
 public sealed class TokenizerTests
 {
-    private static readonly ITokenizer MiniLm = TokenizerLoader.Load(Path.Combine(RepoPaths.SharedData, "tokenizers", "all-MiniLM-L6-v2"));
+    // The shipped sentence embedder's tokenizer: the bert-base-uncased WordPiece vocabulary of all-MiniLM-L6-v2.
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, "models", "sentence-embedder");
+    private static readonly ITokenizer MiniLm = TokenizerLoader.Load(Folder);
 
     [Fact]
     public void Offsets_point_at_the_original_characters_of_each_token()
     {
-        var vocab = File.ReadAllLines(Path.Combine(RepoPaths.SharedData, "tokenizers", "all-MiniLM-L6-v2", "vocab.txt"));
+        var vocab = TokenizerJson.VocabInIdOrder(Folder);
         var checkedTokens = 0;
-        foreach (var text in ParityTexts.DatasetPrompts(400))
+        foreach (var text in ParityTexts.FixturePrompts())
         {
             var encoded = MiniLm.Encode(text, int.MaxValue, OverflowBehavior.Throw);
             var previousEnd = 0;

@@ -1,6 +1,6 @@
 namespace SemanticRouter.Testing;
 
-/// <summary>Locates the repository root and the datasets folder that sits beside it.</summary>
+/// <summary>Locates the repository root (and, for benchmarks and evaluations only, the datasets folder beside it).</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> LazyRoot = new(FindRoot);
@@ -9,7 +9,11 @@ public static class RepoPaths
 
     public static string NodeModules => Path.Combine(Root, "node_modules");
 
-    /// <summary>The read-only `../shared/` folder beside the checkout (datasets, reference docs).</summary>
+    /// <summary>
+    /// The read-only `../shared/data` folder beside a developer's checkout (training and evaluation datasets). Not part
+    /// of a clone: benchmarks and evaluations may read it, tests may not (InfraTests checks), so `dotnet test` passes on
+    /// a clone of the repository alone.
+    /// </summary>
     public static string SharedData => Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
 
     private static string FindRoot()

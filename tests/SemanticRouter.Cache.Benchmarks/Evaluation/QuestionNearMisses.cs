@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using SemanticRouter.Cache.Embedding;
 using SemanticRouter.Cache.Keys;
 
-namespace SemanticRouter.Cache.Tests.Evaluation;
+namespace SemanticRouter.Cache.Benchmarks.Evaluation;
 
 /// <summary>
 /// Question-shaped near misses from MMLU-Pro (<c>domain/mmlu_pro_train.jsonl</c>, read at test time,

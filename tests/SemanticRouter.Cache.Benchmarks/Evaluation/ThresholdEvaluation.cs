@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using SemanticRouter.Cache.Embedding;
 using SemanticRouter.Cache.Keys;
 
-namespace SemanticRouter.Cache.Tests.Evaluation;
+namespace SemanticRouter.Cache.Benchmarks.Evaluation;
 
 /// <summary>
 /// Measures the hit-rate / false-hit trade-off of the semantic match (embedder + entity guard +
