@@ -23,7 +23,7 @@ internal static class HostExtensions
             .AddLearnedSignals(() => services.GetRequiredService<LearnedModels>())
             .AddAsyncFeatures(services)
             .Add(new ResponseCachePluginFactory(services))
-            .Add(new ResponseCacheGlobalSection())
+            .Add(new ResponseCacheGlobalSection([(services.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).SentenceEmbedder]))
             .Add(new ObservabilitySettings.Binder())
             .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
     }

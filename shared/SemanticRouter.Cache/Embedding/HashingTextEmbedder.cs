@@ -32,6 +32,8 @@ public sealed class HashingTextEmbedder : ITextEmbedder
         "why", "when", "where", "i", "you", "we", "they", "my", "your", "me", "please",
     };
 
+    public string ConfigName => Name;
+
     public string ModelName => Name;
 
     public int Dimension => 512;

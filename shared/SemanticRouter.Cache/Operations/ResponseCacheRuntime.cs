@@ -58,8 +58,8 @@ public sealed class ResponseCacheRuntime : IAsyncDisposable
     }
 
     /// <summary>
-    /// The embedder for <paramref name="name"/>: the registered one with that model name, or the
-    /// hashing stand-in for its own name and when no name is configured. The default similarity
+    /// The embedder for <paramref name="name"/>: the registered one with that config name (the model folder
+    /// name; nothing is loaded to find it), or the hashing stand-in for its own name and when no name is configured. The default similarity
     /// threshold was tuned and measured for the stand-in (docs/caching.md); a registered model is
     /// used only when <c>embedding_model</c> names it, with a threshold tuned for it.
     /// </summary>
@@ -72,7 +72,7 @@ public sealed class ResponseCacheRuntime : IAsyncDisposable
 
         foreach (var e in _embedders)
         {
-            if (string.Equals(e.ModelName, name, StringComparison.Ordinal))
+            if (string.Equals(e.ConfigName, name, StringComparison.Ordinal))
             {
                 return e;
             }
@@ -83,7 +83,7 @@ public sealed class ResponseCacheRuntime : IAsyncDisposable
             return HashingFallback.Instance;
         }
 
-        throw new InvalidOperationException($"global.stores.response_cache.embedding_model \"{name}\" is not a registered embedder (available: {string.Join(", ", _embedders.Select(e => e.ModelName).Append(HashingTextEmbedder.Name).Distinct())}).");
+        throw new InvalidOperationException($"global.stores.response_cache.embedding_model \"{name}\" is not a registered embedder (available: {string.Join(", ", _embedders.Select(e => e.ConfigName).Append(HashingTextEmbedder.Name).Distinct())}).");
     }
 
     /// <summary>The store for these settings; the same instance as long as the store-shaping settings do not change.</summary>

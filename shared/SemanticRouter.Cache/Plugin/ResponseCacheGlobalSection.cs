@@ -1,12 +1,24 @@
+using SemanticRouter.Cache.Embedding;
 using SemanticRouter.Cache.Memory.Eviction;
 using SemanticRouter.Core.Config;
 
 namespace SemanticRouter.Cache.Plugin;
 
 /// <summary>Binds <c>global.stores.response_cache</c> (defaults when the block is absent).</summary>
-public sealed class ResponseCacheGlobalSection : IGlobalSectionBinder
+/// <param name="embedderNames">
+/// The names <c>embedding_model</c> accepts besides the built-in <see cref="HashingTextEmbedder.Name"/>: the host's
+/// embedders' model folder names (<c>sentence-embedder</c>), known without loading a model.
+/// </param>
+public sealed class ResponseCacheGlobalSection(IReadOnlyCollection<string> embedderNames) : IGlobalSectionBinder
 {
     public const string SectionPath = "stores.response_cache";
+
+    private readonly string[] _embedderNames = [HashingTextEmbedder.Name, .. embedderNames.Where(n => n != HashingTextEmbedder.Name).Order(StringComparer.Ordinal)];
+
+    public ResponseCacheGlobalSection()
+        : this([])
+    {
+    }
 
     public string Path => SectionPath;
 
@@ -51,11 +63,17 @@ public sealed class ResponseCacheGlobalSection : IGlobalSectionBinder
             section["milvus"].Error("is required when backend_type is milvus (at least milvus.uri)");
         }
 
+        var embeddingModel = section.String("embedding_model");
+        if (embeddingModel is not null && !_embedderNames.Contains(embeddingModel, StringComparer.Ordinal))
+        {
+            section["embedding_model"].Error($"unknown embedder \"{embeddingModel}\" (known: {string.Join(", ", _embedderNames)}; a model is named by its folder under models/)");
+        }
+
         return new ResponseCacheGlobalSettings(
             backend,
             section.Int("max_entries", 1, 50_000_000) ?? d.MaxEntries,
             eviction,
-            section.String("embedding_model"),
+            embeddingModel,
             section.Int("ttl_seconds", 1, 365 * 24 * 3600) ?? d.TtlSeconds,
             section.Double("similarity_threshold", 0, 1) ?? d.SimilarityThreshold,
             section.Int("ann_min_entries", 16, 100_000_000) ?? d.AnnMinEntries,

@@ -7,7 +7,16 @@ namespace SemanticRouter.Core.Embeddings;
 /// </summary>
 public interface ITextEmbedder
 {
-    /// <summary>A stable name for the model behind it (cache entries are only comparable within one).</summary>
+    /// <summary>
+    /// The name a config writes to pick this embedder (<c>embedding_model</c>): the model folder name, the same
+    /// whichever version of the model is loaded. Known without loading or downloading anything.
+    /// </summary>
+    string ConfigName { get; }
+
+    /// <summary>
+    /// The model behind it, version included (cache entries are only comparable within one); may change when a
+    /// new version of the model is loaded, and may read the model's files to compute.
+    /// </summary>
     string ModelName { get; }
 
     int Dimension { get; }

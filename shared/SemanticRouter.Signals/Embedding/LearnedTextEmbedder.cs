@@ -21,6 +21,9 @@ public sealed class LearnedTextEmbedder(LearnedModels models) : Core.Embeddings.
         return name + "@" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))[..12];
     });
 
+    /// <summary>The model folder name (<c>sentence-embedder</c> by default), what <c>embedding_model</c> names.</summary>
+    public string ConfigName => models.NameOf(LearnedModel.SentenceEmbedder);
+
     /// <summary>
     /// The model name plus a hash of its ONNX file, so caches built with other weights (or an earlier version
     /// the model store has since replaced) are not compared.
