@@ -11,7 +11,8 @@ namespace SemanticRouter.Core.OpenAI;
 /// </summary>
 public sealed class ChatRequest
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64 };
+    // Duplicate keys are refused: a backend or proxy that reads the other copy would see a different request.
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 64, AllowDuplicateProperties = false };
     private static readonly JsonNodeOptions NodeOptions = new() { PropertyNameCaseInsensitive = false };
 
     private IReadOnlyList<ChatMessageView>? _messages;
@@ -63,6 +64,13 @@ public sealed class ChatRequest
         if (!System.Text.Unicode.Utf8.IsValid(utf8))
         {
             throw RouterException.BadRequest("Request body is not valid UTF-8.", code: "invalid_json");
+        }
+
+        // The JSON reader accepts a "\ud800" escape without its pair; reading that string later throws. Only bodies
+        // with a surrogate escape pay for the check (clients that escape all non-ASCII text send pairs for emoji).
+        if (HasSurrogateEscape(utf8) && FirstUnpairedSurrogateEscape(utf8) is { } at)
+        {
+            throw RouterException.BadRequest($"Request body is not valid JSON: a \\u escape at byte {at} is half of a UTF-16 surrogate pair without its other half.", code: "invalid_json");
         }
 
         JsonNode? root;
@@ -121,11 +129,11 @@ public sealed class ChatRequest
             ValidateMessage(messages[i], i);
         }
 
-        CheckOptionalKind(body, "temperature", JsonValueKind.Number);
-        CheckOptionalKind(body, "top_p", JsonValueKind.Number);
-        CheckOptionalKind(body, "max_tokens", JsonValueKind.Number);
-        CheckOptionalKind(body, "max_completion_tokens", JsonValueKind.Number);
-        CheckOptionalKind(body, "n", JsonValueKind.Number);
+        CheckOptionalNumber(body, "temperature");
+        CheckOptionalNumber(body, "top_p");
+        CheckOptionalNumber(body, "max_tokens");
+        CheckOptionalNumber(body, "max_completion_tokens");
+        CheckOptionalNumber(body, "n");
         CheckOptionalKind(body, "stream_options", JsonValueKind.Object);
         CheckOptionalKind(body, "tools", JsonValueKind.Array);
         CheckOptionalKind(body, "user", JsonValueKind.String);
@@ -248,6 +256,83 @@ public sealed class ChatRequest
         {
             throw RouterException.BadRequest($"'{name}' must be a {kind.ToString().ToLowerInvariant()}.", name);
         }
+    }
+
+    /// <summary>A number a double can hold: 1e400 is valid JSON but no backend can read it as a number.</summary>
+    private static void CheckOptionalNumber(JsonObject body, string name)
+    {
+        CheckOptionalKind(body, name, JsonValueKind.Number);
+        if (body[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && !double.IsFinite(value.GetValue<double>()))
+        {
+            throw RouterException.BadRequest($"'{name}' is out of range.", name);
+        }
+    }
+
+    private static bool HasSurrogateEscape(ReadOnlySpan<byte> utf8)
+    {
+        for (var i = utf8.IndexOf("\\u"u8); i >= 0 && i + 2 < utf8.Length; i = NextEscape(utf8, i + 2))
+        {
+            if (utf8[i + 2] is (byte)'d' or (byte)'D')
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static int NextEscape(ReadOnlySpan<byte> utf8, int from) => utf8[from..].IndexOf("\\u"u8) is var j and >= 0 ? from + j : -1;
+    }
+
+    /// <summary>The byte offset of the first string or property name whose escapes leave a surrogate unpaired, or null.</summary>
+    private static long? FirstUnpairedSurrogateEscape(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = ParseOptions.MaxDepth });
+        byte[]? rented = null;
+        try
+        {
+            // Syntax errors are left to the parser, which describes them; this pass only looks at escaped strings.
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped)
+                {
+                    continue;
+                }
+
+                // Unescaped text is never longer than its escaped form.
+                var length = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+                if (rented is null || rented.Length < length)
+                {
+                    if (rented is not null)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    }
+
+                    rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                try
+                {
+                    reader.CopyString(rented);
+                }
+                catch (InvalidOperationException)
+                {
+                    return reader.TokenStartIndex;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        return null;
     }
 
     private static string Describe(JsonException e) =>

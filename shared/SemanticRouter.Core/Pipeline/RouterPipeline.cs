@@ -14,7 +14,7 @@ namespace SemanticRouter.Core.Pipeline;
 /// The request path: parse → signals (referenced ones, concurrently) → decision → model order →
 /// plugins → upstream with failover → response plugins. No business logic of its own; hosts call it.
 /// </summary>
-public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream, RouterMetrics? metrics = null, ILogger<RouterPipeline>? logger = null)
+public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream, RouterMetrics? metrics = null, ILogger<RouterPipeline>? logger = null)
 {
     // Without a listener the meter records nothing, so a pipeline built without DI pays only branches.
     private readonly RouterMetrics _metrics = metrics ?? new RouterMetrics();
@@ -86,16 +86,28 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         }
         catch (RouterException e)
         {
-            telemetry.Failed(e, context);
-            var response = Error(e, requestId);
-            if (context is not null)
-            {
-                Decorate(response, context, null);
-                response.Headers[VsrHeaders.ResponsePath] = "error";
-            }
-
-            return response;
+            return Failed(e, telemetry, context, requestId);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug or a failing dependency (a model that cannot load…) still ends a request in an error: counted in
+            // llm_request_errors_total like any other, logged by type only (a message may quote the prompt).
+            LogUnexpectedFailure(requestId, e.GetType().Name);
+            return Failed(new RouterException(500, "server_error", "internal_error", "The router failed to handle the request.", inner: e), telemetry, context, requestId);
+        }
+    }
+
+    private static RouterResponse Failed(RouterException e, RequestTelemetry telemetry, RoutingContext? context, string requestId)
+    {
+        telemetry.Failed(e, context);
+        var response = Error(e, requestId);
+        if (context is not null)
+        {
+            Decorate(response, context, null);
+            response.Headers[VsrHeaders.ResponsePath] = "error";
+        }
+
+        return response;
     }
 
     /// <summary>Tells response interceptors that no answer will reach them (error status, failure, or a later plugin answered).</summary>
@@ -197,7 +209,10 @@ public sealed class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClie
         return SignalComposition.Apply(evaluators, perEvaluator);
     }
 
-    private void Decorate(RouterResponse response, RoutingContext context, UpstreamResponse? answer)
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly: {ExceptionType}")]
+    private partial void LogUnexpectedFailure(string requestId, string exceptionType);
+
+    private static void Decorate(RouterResponse response, RoutingContext context, UpstreamResponse? answer)
     {
         var h = response.Headers;
         h[VsrHeaders.RequestId] = context.RequestId;
