@@ -1,6 +1,9 @@
+using System.ClientModel;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using OpenAI;
+using OpenAI.Models;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Functions.Tests;
@@ -58,6 +61,23 @@ public sealed class ExplainAndModelsTests : IAsyncLifetime
         Assert.Equal("list", json["object"]!.GetValue<string>());
         Assert.Equal(["MoM", "auto", "small", "large"], json["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
         Assert.Equal("virtual", json["data"]![0]!["routing"]!["resolution"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_official_sdk_retrieves_a_listed_model_and_gets_404_for_an_unknown_one()
+    {
+        var client = new OpenAIModelClient(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(_router.BaseAddress, "/v1") });
+
+        var mom = (await client.GetModelAsync("MoM")).Value;
+        var large = (await client.GetModelAsync("large")).Value;
+        var missing = await Assert.ThrowsAsync<ClientResultException>(() => client.GetModelAsync("no-such-model"));
+
+        Assert.Equal("MoM", mom.Id);
+        Assert.Equal("semantic-router", mom.OwnedBy);
+        Assert.Equal("large", large.Id);
+        Assert.Equal(404, missing.Status);
+        var error = JsonNode.Parse(missing.GetRawResponse()!.Content.ToString())!["error"]!;
+        Assert.Equal("model_not_found", error["code"]!.GetValue<string>());
     }
 
     [Fact]

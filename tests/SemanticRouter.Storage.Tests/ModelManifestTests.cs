@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SemanticRouter.Storage.ModelStore;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Storage.Tests;
 
@@ -31,6 +32,18 @@ public class ModelManifestTests
         Assert.Equal(1000, onnx.Size);
         Assert.DoesNotContain("contentHash", File.ReadAllText(Path.Combine(models.Root, "manifest.json")), StringComparison.Ordinal);
         Assert.Equal(manifest, ModelManifestJson.Parse(File.ReadAllBytes(Path.Combine(models.Root, "manifest.json"))), ManifestComparer.Instance);
+    }
+
+    [Fact]
+    public void The_committed_manifest_is_written_back_byte_for_byte()
+    {
+        // `models upload` and `models manifest` rewrite the tracked models/manifest.json: with nothing changed it must
+        // stay as committed (the training pipeline's format), not show up as a whitespace-only diff.
+        var committed = File.ReadAllBytes(Path.Combine(RepoPaths.Root, "models", "manifest.json"));
+
+        var written = ModelManifestJson.Serialize(ModelManifestJson.Parse(committed));
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(committed), System.Text.Encoding.UTF8.GetString(written));
     }
 
     [Fact]

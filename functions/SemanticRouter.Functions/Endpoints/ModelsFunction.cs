@@ -13,46 +13,20 @@ internal sealed class ModelsFunction(IRouterSnapshotSource snapshots) : IRouterF
 
     public Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
     {
-        var config = snapshots.Current.Config;
-        var created = snapshots.Current.LoadedAt.ToUnixTimeSeconds();
+        var snapshot = snapshots.Current;
+        var created = snapshot.LoadedAt.ToUnixTimeSeconds();
         return Task.FromResult(JsonResponses.Write(200, w =>
         {
             w.WriteStartObject();
             w.WriteString("object", "list");
             w.WriteStartArray("data");
-            foreach (var name in config.Global.Router.AutoModelNames)
+            foreach (var entry in ModelListing.Entries(snapshot.Config))
             {
-                Entry(w, name, created, "virtual", "Intelligent Router for Mixture-of-Models");
-            }
-
-            if (config.Global.Router.IncludeConfigModelsInList)
-            {
-                foreach (var model in config.Providers.Models)
-                {
-                    Entry(w, model.Name, created, "passthrough", null);
-                }
+                ModelListing.Write(w, entry, created);
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
         }));
-    }
-
-    private static void Entry(System.Text.Json.Utf8JsonWriter w, string id, long created, string resolution, string? description)
-    {
-        w.WriteStartObject();
-        w.WriteString("id", id);
-        w.WriteString("object", "model");
-        w.WriteNumber("created", created);
-        w.WriteString("owned_by", "semantic-router");
-        if (description is not null)
-        {
-            w.WriteString("description", description);
-        }
-
-        w.WriteStartObject("routing");
-        w.WriteString("resolution", resolution);
-        w.WriteEndObject();
-        w.WriteEndObject();
     }
 }

@@ -31,6 +31,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<RouterPipeline>();
         services.AddSingleton<IRouterFunction, ChatCompletionsFunction>();
         services.AddSingleton<IRouterFunction, ModelsFunction>();
+        services.AddSingleton<IRouterFunction, ModelFunction>();
         services.AddSingleton<IRouterFunction, ExplainFunction>();
         services.AddSingleton<IRouterFunction, HealthFunction>();
         services.AddSingleton<IRouterFunction, ReadyFunction>();

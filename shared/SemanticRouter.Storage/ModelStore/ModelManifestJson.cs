@@ -38,8 +38,19 @@ public static class ModelManifestJson
         return errors.Count == 0 ? manifest : throw new InvalidDataException($"{source} is invalid:\n  " + string.Join("\n  ", errors));
     }
 
-    public static byte[] Serialize(ModelManifest manifest) =>
-        JsonSerializer.SerializeToUtf8Bytes(manifest, ModelStoreJsonContext.Default.ModelManifest);
+    /// <summary>
+    /// The committed <c>models/manifest.json</c>'s format, which the training pipeline also writes (Python's
+    /// <c>json.dump(indent=1)</c> plus a final newline): one-space indentation, so regenerating an unchanged manifest
+    /// leaves the tracked file byte for byte as it was.
+    /// </summary>
+    public static byte[] Serialize(ModelManifest manifest)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ModelStoreJsonContext.Default.ModelManifest);
+        var withNewline = new byte[json.Length + 1];
+        json.CopyTo(withNewline, 0);
+        withNewline[^1] = (byte)'\n';
+        return withNewline;
+    }
 
     public static List<string> Validate(ModelManifest manifest)
     {
@@ -145,7 +156,7 @@ public static class ModelManifestJson
         && path.Split('/').All(s => s.Length > 0 && s != "." && s != "..");
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, IndentSize = 1, NewLine = "\n", UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ModelManifest))]
 [JsonSerializable(typeof(ModelStoreStatus))]
 public sealed partial class ModelStoreJsonContext : JsonSerializerContext;
