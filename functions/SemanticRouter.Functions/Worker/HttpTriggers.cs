@@ -20,6 +20,9 @@ internal sealed class HttpTriggers(RouterHttpEndpoint endpoint)
     [Function("Models")]
     public Task Models([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Models");
 
+    [Function("Model")]
+    public Task Model([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models/{id}")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Model");
+
     [Function("Feedback")]
     public Task Feedback([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/feedback")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Feedback");
 

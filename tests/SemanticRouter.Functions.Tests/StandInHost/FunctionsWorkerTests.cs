@@ -24,6 +24,7 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
     {
         ["ChatCompletions"] = "httpTrigger POST v1/chat/completions",
         ["Models"] = "httpTrigger GET v1/models",
+        ["Model"] = "httpTrigger GET v1/models/{id}",
         ["Feedback"] = "httpTrigger POST v1/feedback",
         ["Explain"] = "httpTrigger POST api/v1/explain",
         ["Health"] = "httpTrigger GET health",
