@@ -54,6 +54,13 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             }
 
             w.WriteEndArray();
+            if (context.SelectionDetail is { } selection)
+            {
+                // The selector's reasoning: for cost_quality the scores, prices and why the model won.
+                w.WritePropertyName("selection");
+                JsonSerializer.Serialize(w, selection, selection.GetType(), ExplainJson.Options);
+            }
+
             w.WriteStartObject("signals");
             foreach (var group in context.Signals.All.GroupBy(s => s.Type))
             {

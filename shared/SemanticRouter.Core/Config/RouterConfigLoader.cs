@@ -329,6 +329,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         var signals = new Dictionary<string, IReadOnlyList<SignalRuleConfig>>(StringComparer.Ordinal);
         var leafNames = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var composers = new List<(string Key, int Index, ConfigNode Node)>();
+        var modelNames = providers.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (key, list) in node["signals"].Entries())
         {
             var kind = Extensions.KindByConfigKey(key);
@@ -352,6 +353,11 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
                 {
                     item["name"].Error($"duplicate {key} signal name \"{rule.Name}\"");
                     continue;
+                }
+
+                if (kind.SupportsModelScores && item["model_scores"].Exists)
+                {
+                    rule = rule with { ModelScores = BindModelScores(item["model_scores"], modelNames) };
                 }
 
                 rules.Add(rule);
@@ -378,7 +384,6 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
         var decisions = new List<DecisionConfig>();
         var decisionNames = new HashSet<string>(StringComparer.Ordinal);
-        var modelNames = providers.Models.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var d in node["decisions"].Items())
         {
             var decision = BindDecision(d, leafNames, modelNames);
@@ -428,15 +433,21 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         if (a.Exists)
         {
             var type = a.String("type", required: true) ?? "static";
-            a.CheckKeys("type", type, "on_error");
             var impl = Extensions.Algorithm(type);
+            a.CheckKeys(["type", type, "on_error", .. impl?.InlineKeys ?? []]);
             if (impl is null)
             {
                 a["type"].Error($"unknown algorithm \"{type}\" (known: {string.Join(", ", Extensions.AlgorithmTypes)})");
             }
             else
             {
-                algorithm = new AlgorithmConfig(type, a[type].Exists ? impl.Bind(a[type]) : null);
+                var inline = impl.InlineKeys.Any(k => a[k].Exists);
+                if (inline && a[type].Exists)
+                {
+                    a[type].Error($"give the {type} settings either inline ({string.Join(", ", impl.InlineKeys)}) or under {type}, not both");
+                }
+
+                algorithm = new AlgorithmConfig(type, a[type].Exists ? impl.Bind(a[type]) : inline ? impl.BindInline(a) : null);
             }
         }
 
@@ -508,6 +519,42 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         return new RuleNodeConfig(null, [], type, name);
     }
 
+    /// <summary><c>model_scores: [{model, score}]</c>: each model defined once, scores between 0 and 1.</summary>
+    private static IReadOnlyList<ModelScoreConfig> BindModelScores(ConfigNode node, HashSet<string> modelNames)
+    {
+        var scores = new List<ModelScoreConfig>();
+        foreach (var item in node.Items())
+        {
+            item.CheckKeys("model", "score");
+            var model = item.String("model", required: true);
+            var score = item.Double("score", 0, 1);
+            if (!item["score"].Exists)
+            {
+                item["score"].Error("is required (0 to 1, e.g. the model's accuracy on these prompts)");
+            }
+
+            if (model is null || score is null)
+            {
+                continue;
+            }
+
+            if (!modelNames.Contains(model))
+            {
+                item["model"].Error($"unknown model \"{model}\" (defined in providers.models: {string.Join(", ", modelNames)})");
+            }
+            else if (scores.Any(s => s.Model == model))
+            {
+                item["model"].Error($"model \"{model}\" is scored twice");
+            }
+            else
+            {
+                scores.Add(new ModelScoreConfig(model, score.Value));
+            }
+        }
+
+        return scores;
+    }
+
     /// <summary>
     /// A signal's <c>composer</c>: a rule tree like a decision's (<c>{operator, conditions}</c>), whose leaves must be
     /// defined signals of kinds without composers (so composers never depend on each other).
@@ -566,6 +613,14 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
     internal static HashSet<(string Type, string Name)> ReferencedLeaves(RoutingConfig routing, RouterExtensions extensions)
     {
         var referenced = routing.Decisions.SelectMany(d => RuleEvaluator.Leaves(d.Rules)).ToHashSet();
+        foreach (var d in routing.Decisions)
+        {
+            if (extensions.Algorithm(d.Algorithm.Type) is { } algorithm)
+            {
+                referenced.UnionWith(algorithm.ReadsSignals(d, routing, extensions));
+            }
+        }
+
         foreach (var (key, rules) in routing.Signals)
         {
             var kind = extensions.KindByConfigKey(key)!;

@@ -24,7 +24,16 @@ public abstract record SignalRuleConfig(string Name)
     /// that must match for this rule's leaves to match; evaluated after every other signal. Bound by the loader.
     /// </summary>
     public RuleNodeConfig? Composer { get; init; }
+
+    /// <summary>
+    /// <c>model_scores</c> (kinds with <see cref="Signals.ISignalKind.SupportsModelScores"/>): how well each model
+    /// answers prompts this rule matches, read by the <c>cost_quality</c> selector. Bound and checked by the loader.
+    /// </summary>
+    public IReadOnlyList<ModelScoreConfig> ModelScores { get; init; } = [];
 }
+
+/// <summary><c>model_scores[]</c>: a model's expected quality (0–1, e.g. accuracy) on one signal's prompts.</summary>
+public sealed record ModelScoreConfig(string Model, double Score);
 
 /// <summary>`routing.decisions[]`.</summary>
 public sealed record DecisionConfig(

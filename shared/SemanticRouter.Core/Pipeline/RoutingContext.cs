@@ -43,6 +43,9 @@ public sealed class RoutingContext
 
     public ModelConfig? SelectedModel => Candidates.Count > 0 ? Candidates[0] : null;
 
+    /// <summary>Why the selector ordered the candidates as it did (e.g. a cost_quality choice), shown by explain.</summary>
+    public object? SelectionDetail { get; set; }
+
     /// <summary>Set by the system_prompt plugin; reported in the debug headers.</summary>
     public bool SystemPromptInjected { get; set; }
 

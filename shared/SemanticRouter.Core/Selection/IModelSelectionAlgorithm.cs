@@ -11,6 +11,15 @@ public interface IModelSelectionAlgorithm
     /// <summary>Binds the algorithm's settings block (<c>algorithm.&lt;type&gt;</c>); null settings are fine.</summary>
     object? Bind(ConfigNode settings) => null;
 
+    /// <summary>Settings keys the algorithm also accepts directly on <c>algorithm</c> (<c>{type: cost_quality, quality_tolerance: 0.02}</c>).</summary>
+    IReadOnlyList<string> InlineKeys => [];
+
+    /// <summary>Binds the <see cref="InlineKeys"/> read from the <c>algorithm</c> node itself (its keys are already checked).</summary>
+    object? BindInline(ConfigNode algorithm) => null;
+
+    /// <summary>Signal leaves the selector reads besides the decision's own rules, so they are evaluated too.</summary>
+    IEnumerable<(string Type, string Name)> ReadsSignals(DecisionConfig decision, RoutingConfig routing, RouterExtensions extensions) => [];
+
     IModelSelector Create(object? settings, DecisionConfig decision, RouterConfig config);
 }
 

@@ -26,6 +26,9 @@ public interface ISignalKind
     /// </summary>
     bool SupportsComposer => false;
 
+    /// <summary>Whether rules may carry <c>model_scores</c> (the loader binds them into <see cref="SignalRuleConfig.ModelScores"/>).</summary>
+    bool SupportsModelScores => false;
+
     /// <summary>Builds the evaluator for the referenced rules (never empty).</summary>
     ISignalEvaluator CreateEvaluator(IReadOnlyList<SignalRuleConfig> rules);
 }

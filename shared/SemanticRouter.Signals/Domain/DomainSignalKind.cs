@@ -24,6 +24,9 @@ public sealed class DomainSignalKind(Func<LearnedModels> models) : ISignalKind
 
     public string ConfigKey => "domains";
 
+    /// <summary><c>model_scores</c> per category, the anchor's key, read by the cost_quality selector.</summary>
+    public bool SupportsModelScores => true;
+
     public SignalRuleConfig? Bind(ConfigNode node)
     {
         node.CheckKeys("name", "description", "mmlu_categories", "threshold", "fallback_category", "model_scores");
