@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
+using SemanticRouter.Core.Reasoning;
 
 namespace SemanticRouter.Functions.Endpoints;
 
@@ -61,6 +62,7 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
                 JsonSerializer.Serialize(w, selection, selection.GetType(), ExplainJson.Options);
             }
 
+            WriteReasoning(w, context);
             w.WriteStartObject("signals");
             foreach (var group in context.Signals.All.GroupBy(s => s.Type))
             {
@@ -86,5 +88,35 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             w.WriteEndObject();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>Per candidate, in failover order: the reasoning choice and what it writes into that model's request.</summary>
+    private static void WriteReasoning(Utf8JsonWriter w, RoutingContext context)
+    {
+        w.WriteStartArray("reasoning");
+        foreach (var c in context.Candidates)
+        {
+            var choice = ReasoningMode.Resolve(context, c);
+            w.WriteStartObject();
+            w.WriteString("model", c.Name);
+            if (choice.Enabled is { } enabled)
+            {
+                w.WriteString("use_reasoning", enabled ? "on" : "off");
+            }
+            else
+            {
+                w.WriteNull("use_reasoning");
+            }
+
+            w.WriteString("effort", choice.Effort);
+            w.WriteString("family", choice.FamilyName);
+            w.WriteString("family_type", choice.Family?.TypeName);
+            w.WriteString("outcome", choice.MetricLabel);
+            w.WriteBoolean("applied", choice.Outcome == ReasoningOutcome.Applied);
+            w.WriteString("explanation", choice.Explanation);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 }

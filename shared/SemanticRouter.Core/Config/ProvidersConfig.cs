@@ -1,7 +1,11 @@
 namespace SemanticRouter.Core.Config;
 
 /// <summary>`providers`: the logical models clients and decisions refer to, and where they live.</summary>
-public sealed record ProvidersConfig(string? DefaultModel, IReadOnlyList<ModelConfig> Models);
+public sealed record ProvidersConfig(string? DefaultModel, IReadOnlyList<ModelConfig> Models)
+{
+    /// <summary><c>providers.defaults</c>: reasoning families and the default effort.</summary>
+    public ReasoningSettings Reasoning { get; init; } = ReasoningSettings.Default;
+}
 
 /// <summary>The wire dialect of a backend.</summary>
 public enum ProviderKind
@@ -19,7 +23,11 @@ public sealed record ModelConfig(
     string ProviderModelId,
     IReadOnlyList<BackendRefConfig> BackendRefs,
     PricingConfig? Pricing,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout)
+{
+    /// <summary><c>reasoning_family</c>: how reasoning is switched for this model; null writes nothing.</summary>
+    public string? ReasoningFamily { get; init; }
+}
 
 /// <summary>`providers.models[].backend_refs[]`: one endpoint serving a model, with its auth.</summary>
 public sealed record BackendRefConfig(

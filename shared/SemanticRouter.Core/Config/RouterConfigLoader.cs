@@ -81,7 +81,8 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
         node.CheckKeys("default_model", "models", "defaults");
         var defaults = node["defaults"];
-        defaults.CheckKeys("default_model");
+        defaults.CheckKeys("default_model", "default_reasoning_effort", "reasoning_families");
+        var reasoning = BindReasoning(defaults);
         var defaultModelNode = node["default_model"].Exists ? node["default_model"] : defaults["default_model"];
         var defaultModel = defaultModelNode.String();
 
@@ -95,7 +96,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
         foreach (var m in modelNodes)
         {
-            var model = BindModel(m);
+            var model = BindModel(m, reasoning);
             if (model is null)
             {
                 continue;
@@ -118,10 +119,49 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             defaultModelNode.Error($"unknown model \"{defaultModel}\" (defined: {string.Join(", ", names)})");
         }
 
-        return new ProvidersConfig(defaultModel, models);
+        return new ProvidersConfig(defaultModel, models) { Reasoning = reasoning };
     }
 
-    private static ModelConfig? BindModel(ConfigNode m)
+    /// <summary><c>providers.defaults.default_reasoning_effort</c> and <c>reasoning_families</c> (merged over the built-ins).</summary>
+    private static ReasoningSettings BindReasoning(ConfigNode defaults)
+    {
+        var effort = defaults.Enum("default_reasoning_effort", ReasoningSettings.EffortLevels) ?? ReasoningSettings.DefaultEffortLevel;
+        var families = new Dictionary<string, ReasoningFamilyConfig>(ReasoningSettings.BuiltInFamilies, StringComparer.Ordinal);
+        var node = defaults["reasoning_families"];
+        if (node.Exists && !node.IsMapping)
+        {
+            node.Error("must be a mapping of family name to {type, parameter}");
+        }
+
+        foreach (var (name, f) in node.Entries())
+        {
+            f.CheckKeys("type", "parameter");
+            var typeName = f.Enum("type", "chat_template_kwargs", "reasoning_effort", "top_level_reasoning_effort");
+            if (!f["type"].Exists)
+            {
+                f["type"].Error("is required: chat_template_kwargs | reasoning_effort | top_level_reasoning_effort");
+            }
+
+            var parameter = f.String("parameter", required: true);
+            if (parameter is not null && !ParameterName().IsMatch(parameter))
+            {
+                f["parameter"].Error($"must be a JSON field name (letters, digits, _ or -), got \"{parameter}\"");
+                parameter = null;
+            }
+
+            if (typeName is not null && parameter is not null)
+            {
+                families[name] = new ReasoningFamilyConfig(ReasoningFamilyConfig.ParseType(typeName)!.Value, parameter);
+            }
+        }
+
+        return new ReasoningSettings(effort, families);
+    }
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]{0,63}$")]
+    private static partial Regex ParameterName();
+
+    private static ModelConfig? BindModel(ConfigNode m, ReasoningSettings reasoning)
     {
         m.CheckKeys("name", "provider_model_id", "backend_refs", "api_key_env", "api_key", "auth_header", "auth_prefix", "provider", "api_version", "deployment", "chat_path", "extra_headers", "pricing", "timeout_seconds", "reasoning_family", "api_format");
         var name = m.String("name", required: true);
@@ -178,12 +218,18 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         }
 
         var timeout = m.Double("timeout_seconds", 0.1, 3600);
+        var family = m.String("reasoning_family");
+        if (family is not null && !reasoning.Families.ContainsKey(family))
+        {
+            m["reasoning_family"].Error($"unknown reasoning family \"{family}\" (built-in or in providers.defaults.reasoning_families: {string.Join(", ", reasoning.Families.Keys.Order(StringComparer.Ordinal))})");
+        }
+
         if (name is null)
         {
             return null;
         }
 
-        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value));
+        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value)) { ReasoningFamily = family };
     }
 
     private sealed record BackendDefaults(string? Provider, string? ApiKeyEnv, string? AuthHeader, string? AuthPrefix, string? ApiVersion, string? Deployment, string? ChatPath, IReadOnlyDictionary<string, string> ExtraHeaders);
@@ -414,7 +460,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         var modelRefs = new List<ModelRefConfig>();
         foreach (var r in refsNode.Items())
         {
-            r.CheckKeys("model", "weight", "use_reasoning", "reasoning_effort", "reasoning_description", "lora_name");
+            r.CheckKeys("model", "weight", "use_reasoning", "reasoning_effort", "override_client_reasoning", "reasoning_description", "lora_name");
             var model = r.String("model", required: true);
             if (model is not null && !modelNames.Contains(model))
             {
@@ -424,7 +470,15 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
             if (model is not null)
             {
-                modelRefs.Add(new ModelRefConfig(model, r.Double("weight", 0) ?? 1, r.Bool("use_reasoning"), r.Enum("reasoning_effort", "low", "medium", "high")));
+                var useReasoning = r.Bool("use_reasoning");
+                var effort = r.Enum("reasoning_effort", ReasoningSettings.EffortLevels);
+                if (effort is not null && useReasoning is not true)
+                {
+                    // An effort without reasoning on would be accepted and do nothing.
+                    r["reasoning_effort"].Error("only applies with use_reasoning: true");
+                }
+
+                modelRefs.Add(new ModelRefConfig(model, r.Double("weight", 0) ?? 1, useReasoning, effort) { OverrideClientReasoning = r.Bool("override_client_reasoning") ?? false });
             }
         }
 

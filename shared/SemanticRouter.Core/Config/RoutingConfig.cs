@@ -54,7 +54,14 @@ public sealed record RuleNodeConfig(string? Operator, IReadOnlyList<RuleNodeConf
 }
 
 /// <summary>`modelRefs[]`: a candidate model of a decision, in preference order.</summary>
-public sealed record ModelRefConfig(string Model, double Weight, bool? UseReasoning, string? ReasoningEffort);
+public sealed record ModelRefConfig(string Model, double Weight, bool? UseReasoning, string? ReasoningEffort)
+{
+    /// <summary>
+    /// <c>override_client_reasoning</c>: write this ref's reasoning choice even when the client sent its own value for
+    /// the field the model's family uses (by default the client's value is kept).
+    /// </summary>
+    public bool OverrideClientReasoning { get; init; }
+}
 
 /// <summary>`algorithm`: how a model is chosen among a decision's modelRefs; settings are bound by the algorithm.</summary>
 public sealed record AlgorithmConfig(string Type, object? Settings)

@@ -35,6 +35,7 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _feedback;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _reasoning;
     private readonly bool _ownsMeter;
 
     /// <param name="factory">The host's meter factory (scopes the meter to one app, e.g. per test host); null creates a standalone meter.</param>
@@ -67,6 +68,7 @@ public sealed class RouterMetrics : IDisposable
         _feedback = Meter.CreateCounter<long>("llm_feedback_ratings_total", description: "User feedback ratings ingested, by model and rating kind.");
         _authFailures = Meter.CreateCounter<long>("llm_auth_failures_total", description: "Requests refused by API-key authentication or authorization, by reason.");
         _rateLimited = Meter.CreateCounter<long>("llm_rate_limited_total", description: "Requests refused by a per-key rate limit, by limit kind.");
+        _reasoning = Meter.CreateCounter<long>("llm_reasoning_decisions_total", description: "Routed requests sent upstream, by the model that answered, reasoning mode (on, off, client, no_family, not_set) and effort written.");
     }
 
     public Meter Meter { get; }
@@ -119,6 +121,10 @@ public sealed class RouterMetrics : IDisposable
     /// <summary>A request answered by a policy instead of a backend (jailbreak, pii, block, auth, rate_limit…).</summary>
     public void RequestBlocked(string reason) => _blocked.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
+    /// <summary>A routed request that reached a backend, by the reasoning mode written for the model that answered.</summary>
+    public void ReasoningDecision(string model, string reasoning, string? effort) =>
+        _reasoning.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("reasoning", reasoning), new KeyValuePair<string, object?>("effort", effort ?? "none"));
+
     public void UpstreamAttempt(string model, string backend, string outcome) =>
         _upstreamAttempts.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("outcome", outcome));
 
@@ -151,7 +157,7 @@ public sealed class RouterMetrics : IDisposable
     /// </summary>
     public void StartCountersAtZero()
     {
-        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _queueMessages, _audits, _feedback, _authFailures, _rateLimited })
+        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _queueMessages, _audits, _feedback, _authFailures, _rateLimited, _reasoning })
         {
             counter.Add(0);
         }

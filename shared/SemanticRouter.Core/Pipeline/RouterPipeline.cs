@@ -68,6 +68,11 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
             try
             {
                 answer = await upstream.SendAsync(context, models, cancellationToken).ConfigureAwait(false);
+                if (context.Routed && context.Reasoning is { } reasoning)
+                {
+                    _metrics.ReasoningDecision(answer.Model.Name, reasoning.MetricLabel, reasoning.Effort);
+                }
+
                 response = await UpstreamRelay.CreateAsync(answer, interceptors, snapshot.Config.Global.Upstream.FirstByteTimeout, cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -169,6 +174,7 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
         }
 
         var refs = context.Decision is null ? [] : snapshot.Decision(context.Decision.Decision.Name).Selector.Order(context);
+        context.ModelRefs = refs;
         var candidates = new List<ModelConfig>(refs.Count + 1);
         foreach (var r in refs)
         {
@@ -226,6 +232,15 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
         {
             h[VsrHeaders.SelectedDecision] = decision.Decision.Name;
             h[VsrHeaders.SelectedConfidence] = VsrHeaders.Confidence(decision.Confidence);
+        }
+
+        if (answer is not null && context.Reasoning?.Header is { } reasoning)
+        {
+            h[VsrHeaders.SelectedReasoning] = reasoning;
+            if (context.Reasoning.Effort is { } effort)
+            {
+                h[VsrHeaders.SelectedReasoningEffort] = effort;
+            }
         }
 
         h.TryAdd(VsrHeaders.ResponsePath, "upstream");

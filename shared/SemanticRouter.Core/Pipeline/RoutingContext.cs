@@ -46,6 +46,26 @@ public sealed class RoutingContext
     /// <summary>Why the selector ordered the candidates as it did (e.g. a cost_quality choice), shown by explain.</summary>
     public object? SelectionDetail { get; set; }
 
+    /// <summary>The decision's modelRefs in the order the algorithm chose (empty when no decision matched).</summary>
+    public IReadOnlyList<ModelRefConfig> ModelRefs { get; set; } = [];
+
+    /// <summary>The reasoning choice of the model the latest upstream attempt went to (set as each attempt is built).</summary>
+    public Reasoning.ReasoningChoice? Reasoning { get; set; }
+
+    /// <summary>The first modelRef that names <paramref name="model"/>, or null (e.g. the default model as a fallback).</summary>
+    public ModelRefConfig? ModelRefFor(string model)
+    {
+        foreach (var r in ModelRefs)
+        {
+            if (r.Model == model)
+            {
+                return r;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Set by the system_prompt plugin; reported in the debug headers.</summary>
     public bool SystemPromptInjected { get; set; }
 

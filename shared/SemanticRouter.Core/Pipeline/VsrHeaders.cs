@@ -9,6 +9,8 @@ public static class VsrHeaders
     public const string SelectedDecision = "x-vsr-selected-decision";
     public const string SelectedConfidence = "x-vsr-selected-confidence";
     public const string ResponsePath = "x-vsr-response-path";
+    public const string SelectedReasoning = "x-vsr-selected-reasoning";
+    public const string SelectedReasoningEffort = "x-vsr-selected-reasoning-effort";
     public const string RequestId = "x-request-id";
     public const string Debug = "x-vsr-debug";
     public const string ContextTokenCount = "x-vsr-context-token-count";

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
+using SemanticRouter.Core.Reasoning;
 
 namespace SemanticRouter.Core.Upstream;
 
@@ -51,7 +51,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
             }
 
             context.Request.Body["model"] = model.Config.ProviderModelId;
-            var body = JsonSerializer.SerializeToUtf8Bytes(context.Request.Body, CoreJsonContext.Default.JsonObject);
+            var body = ReasoningMode.Serialize(context, model.Config);
             foreach (var backend in model.OrderForRequest())
             {
                 var started = Stopwatch.GetTimestamp();
