@@ -21,6 +21,7 @@ internal static class CliRoot
         yield return ServeCommand.Create();
         yield return ValidateCommand.Create();
         yield return EvalCommand.Create();
+        yield return FitScoresCommand.Create();
         yield return VersionCommand.Create();
         yield return AuditCommand.Create();
         yield return ModelsCommand.Create();

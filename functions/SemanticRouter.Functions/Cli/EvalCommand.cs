@@ -15,7 +15,8 @@ namespace SemanticRouter.Functions.Cli;
 /// <c>eval --config FILE --dataset FILE.jsonl</c>: routes every labelled example through the router's signals and
 /// decisions (the explain dry run: no plugins, no upstream call) and prints per-label precision/recall, confusion
 /// matrices and latency percentiles. Lines: <c>{"text": "...", "expected": {"domain": "math", "jailbreak": false, "decision": "math_route"}}</c>;
-/// each expected field is optional. Prompt texts are never printed.
+/// each expected field is optional. Prompt texts are never printed. With <c>--answers FILE</c> instead of
+/// <c>--dataset</c>: the cost/quality curve of the config's routing on an answer matrix (<see cref="AnswersEval"/>).
 /// </summary>
 internal static class EvalCommand
 {
@@ -25,14 +26,29 @@ internal static class EvalCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "Router config YAML.", Required = true };
-        var dataset = new Option<FileInfo>("--dataset") { Description = "Labelled JSONL: {\"text\", \"expected\": {\"domain\", \"jailbreak\", \"decision\"}}.", Required = true };
+        var dataset = new Option<FileInfo?>("--dataset") { Description = "Labelled JSONL: {\"text\", \"expected\": {\"domain\", \"jailbreak\", \"decision\"}}." };
+        var answers = new Option<FileInfo?>("--answers") { Description = "Answer matrix JSONL ({\"prompt\", \"scores\": {\"model\": 0..1}}): report the cost/quality curve instead." };
+        var outDir = new Option<DirectoryInfo?>("--out") { Description = "With --answers: folder for curve.json, curve.csv and curve.png (default: the current folder)." };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "With --answers: bootstrap resamples for the 95% intervals (default 1000).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "With --answers: seed of the bootstrap (default 1).", DefaultValueFactory = _ => 1 };
         var concurrency = new Option<int>("--concurrency") { Description = "Examples evaluated at once (default 1).", DefaultValueFactory = _ => 1 };
-        var command = new Command("eval", "Evaluate signals and decisions on a labelled dataset without calling any backend.") { config, dataset, concurrency };
+        var command = new Command("eval", "Evaluate signals and decisions on a labelled dataset, or routing on an answer matrix, without calling any backend.") { config, dataset, answers, outDir, bootstrap, seed, concurrency };
         command.SetAction(async (parseResult, ct) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
             var error = parseResult.InvocationConfiguration.Error;
             var configFile = parseResult.GetValue(config)!;
+            if ((parseResult.GetValue(dataset) is null) == (parseResult.GetValue(answers) is null))
+            {
+                error.WriteLine("Give exactly one of --dataset (labelled prompts) or --answers (an answer matrix).");
+                return 2;
+            }
+
+            if (parseResult.GetValue(answers) is { } answersFile)
+            {
+                return await AnswersEval.RunAsync(configFile, answersFile, parseResult.GetValue(outDir), Math.Clamp(parseResult.GetValue(bootstrap), 0, 100_000), parseResult.GetValue(seed), Math.Clamp(parseResult.GetValue(concurrency), 1, 256), output, error, ct).ConfigureAwait(false);
+            }
+
             var dataFile = parseResult.GetValue(dataset)!;
             foreach (var f in new[] { configFile, dataFile })
             {

@@ -76,5 +76,5 @@ public sealed class DomainSignalKind(Func<LearnedModels> models) : ISignalKind
     }
 
     /// <summary>Older configs spell categories with underscores (computer_science).</summary>
-    internal static string Normalize(string category) => category.Trim().Replace('_', ' ').ToLowerInvariant();
+    public static string Normalize(string category) => category.Trim().Replace('_', ' ').ToLowerInvariant();
 }
