@@ -45,12 +45,25 @@ internal static class ServeCommand
                     return 2;
                 }
 
+                if (!File.Exists(path))
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"{path}: config file not found");
+                    return 2;
+                }
+
                 options = new RouterHostOptions { ConfigPath = path, Urls = urls };
             }
 
             try
             {
-                await using var app = RouterApplication.Build(options);
+                // Start-up failures are reported below as one line each, not also as the host's logged stack trace.
+                await using var app = RouterApplication.Build(options, services => services.AddLogging(l => l.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None)));
+                if (StartupChecks.ModelsFolderProblem(app.Services) is { } problem)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync(problem);
+                    return 1;
+                }
+
                 await app.StartAsync(cancellationToken);
                 await output.WriteLineAsync($"Semantic Router listening on {string.Join(", ", app.Urls)}");
                 await app.WaitForShutdownAsync(cancellationToken);
@@ -59,6 +72,17 @@ internal static class ServeCommand
             catch (ConfigValidationException e)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"{urls}: the address is already in use (another server on port {parseResult.GetValue(port)}?); pick another with --port.");
+                return 1;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+            {
+                // Whatever else stops the server from starting (an unreadable file, a bad address…): its message, one line.
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"serve could not start: {e.GetBaseException().Message.ReplaceLineEndings(" ")}");
                 return 1;
             }
             finally
