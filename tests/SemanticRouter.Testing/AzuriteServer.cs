@@ -71,6 +71,9 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         }
     }
 
+    /// <summary>The behaviour flags every instance starts with; docs/storage.md and docs/deploy.md document the same ones.</summary>
+    public static IReadOnlyList<string> Flags { get; } = ["--skipApiVersionCheck", "--loose", "--disableTelemetry"];
+
     /// <summary>An instance that keeps data in memory only (<c>--inMemoryPersistence</c>): lost on stop.</summary>
     public static AzuriteServer InMemoryOnly() => new(inMemory: true);
 
@@ -100,7 +103,7 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(inv),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(inv),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(inv),
-            "--skipApiVersionCheck", "--loose", "--disableTelemetry",
+            .. Flags,
         ];
         foreach (var arg in arguments)
         {
