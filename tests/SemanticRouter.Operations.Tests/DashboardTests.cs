@@ -63,6 +63,39 @@ public sealed class DashboardTests
         Assert.Matches(@"^\d+(\.\d+)? ms$", latency["routing"][1]);
         Assert.Equal("1", latency["ttft"][4]);
         Assert.True(new FileInfo(screenshot).Length > 10_000, "a screenshot was written");
+        foreach (var (width, problems) in shown["layout"]!.AsObject())
+        {
+            Assert.True(problems!.AsArray().Count == 0, $"at {width}px: {string.Join("; ", problems.AsArray())}");
+        }
+    }
+
+    [ChromiumFact]
+    public async Task Long_names_and_five_digit_counts_stay_inside_their_cards_at_desktop_and_phone_widths()
+    {
+        await using var backend = await UsageBackend.StartAsync();
+        await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
+        var metrics = router.Services.GetRequiredService<RouterMetrics>();
+        const string longDecision = "customer_support_billing_refunds_and_escalations_eu_west";
+        for (var i = 0; i < 12_345; i++)
+        {
+            metrics.RoutingLatency(TimeSpan.FromMilliseconds(0.2 + (i % 700)));
+            metrics.TimeToFirstToken("large", TimeSpan.FromSeconds(1.5 + (i % 9)));
+            metrics.CompletionLatency("large", TimeSpan.FromSeconds(12.5 + (i % 40)));
+            metrics.DecisionMatched(i % 3 == 0 ? longDecision : "math");
+            metrics.Request(i % 5 == 0 ? "azure-openai-gpt-4o-mini-2024-07-18-eu-deployment" : "large");
+        }
+
+        var shown = JsonNode.Parse(await NodeProcess.RunAsync(Script, [new Uri(router.BaseAddress, "/dashboard").ToString()], timeout: TimeSpan.FromMinutes(2)))!;
+
+        Assert.Empty(shown["errors"]!.AsArray());
+        Assert.Equal("4,115", (string?)shown["decisions"]![longDecision]);
+        var latency = shown["latencyRows"]!.AsArray().Select(r => r!.AsArray().Select(c => (string)c!).ToArray()).ToDictionary(r => r[0]);
+        Assert.Equal("12,345", latency["completion"][4]);
+        Assert.EndsWith(" s", latency["completion"][3], StringComparison.Ordinal);
+        foreach (var (width, problems) in shown["layout"]!.AsObject())
+        {
+            Assert.True(problems!.AsArray().Count == 0, $"at {width}px: {string.Join("; ", problems.AsArray())}");
+        }
     }
 
     [ChromiumFact]

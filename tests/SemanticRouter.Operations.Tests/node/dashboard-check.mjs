@@ -31,8 +31,36 @@ try {
     decisions: await rows("[data-testid=decisions]"),
     latencyRows: await page.$$eval("[data-testid=latency] tr[data-name]", trs => trs.map(tr => [tr.dataset.name, ...[...tr.cells].slice(1).map(c => c.textContent.trim())])),
     errors,
+    layout: {},
   };
   if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+  // Layout problems at a desktop and a phone width: a card whose content is wider than the card, a cell whose text
+  // spills out of it unclipped, a number or bar outside its card's content box, a name running into its bar.
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 440 });
+    result.layout[width] = await page.$$eval("main section", sections => sections.flatMap(section => {
+      const title = section.querySelector("h2").textContent;
+      const style = getComputedStyle(section);
+      const box = section.getBoundingClientRect();
+      const contentRight = box.right - parseFloat(style.paddingRight) - parseFloat(style.borderRightWidth) + 0.5;
+      const problems = [];
+      if (section.scrollWidth > section.clientWidth + 1) problems.push(`${title}: content ${section.scrollWidth - section.clientWidth}px wider than the card`);
+      for (const td of section.querySelectorAll("td")) {
+        const text = td.textContent.trim();
+        if (td.scrollWidth > td.clientWidth + 1 && getComputedStyle(td).overflowX !== "hidden") problems.push(`${title}: '${text}' spills out of its cell`);
+        if (td.getBoundingClientRect().right > contentRight) problems.push(`${title}: '${text}' ends ${Math.round(td.getBoundingClientRect().right - contentRight)}px outside the card`);
+      }
+      for (const tr of section.querySelectorAll("tr[data-name]")) {
+        const bar = tr.querySelector(".bar");
+        if (!bar) continue;
+        const name = tr.cells[0];
+        const nameEnd = Math.min(name.getBoundingClientRect().left + name.scrollWidth, getComputedStyle(name).overflowX === "hidden" ? name.getBoundingClientRect().right : Infinity);
+        if (nameEnd > bar.getBoundingClientRect().left + 0.5) problems.push(`${title}: '${tr.dataset.name}' runs into its bar`);
+        if (bar.getBoundingClientRect().right > tr.cells[tr.cells.length - 1].getBoundingClientRect().left + 0.5) problems.push(`${title}: the bar of '${tr.dataset.name}' runs into its number`);
+      }
+      return problems;
+    }));
+  }
   process.stdout.write(JSON.stringify(result));
 } finally {
   await browser.close();
