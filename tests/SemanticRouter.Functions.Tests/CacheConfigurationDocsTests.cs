@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Cache.Operations;
 using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Testing;
