@@ -76,6 +76,14 @@ public sealed class ConfigValidationTests
     [InlineData("{type: system_prompt,", "{type: teleport,", "routing.decisions[0].plugins[0].type", "unknown plugin type \"teleport\"")]
     [InlineData("case_sensitive: false}", "case_sensitive: false, colour: red}", "routing.signals.keywords[0].colour", "unknown key \"colour\"")]
     [InlineData("operator: AND, conditions: [{type: keyword", "operator: NOT, conditions: [{type: keyword, name: math_terms}, {type: keyword", "routing.decisions[0].rules.conditions", "NOT takes exactly one condition")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {retry_on: \"5xx,sometimes\"}", "providers.models[0].reliability.retry_on", "unknown condition \"sometimes\"")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {lb_policy: maglev}", "providers.models[0].reliability.lb_policy", "must be one of random | round_robin | least_request")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {base_ejection_time: 5x}", "providers.models[0].reliability.base_ejection_time", "expected a duration")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {base_ejection_time: 30s, max_ejection_time: 10s}", "providers.models[0].reliability.max_ejection_time", "must not be shorter than base_ejection_time")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {max_ejection_percent: 150}", "providers.models[0].reliability.max_ejection_percent", "must be between 0 and 100")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {health_check_path: health}", "providers.models[0].reliability.health_check_path", "must be an absolute path")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {health_check_interval: 5s}", "providers.models[0].reliability.health_check_path", "is required when health_check_interval")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      reliability: {retries: 3}", "providers.models[0].reliability.retries", "unknown key")]
     public void A_problem_is_reported_with_its_yaml_path(string find, string replace, string path, string message)
     {
         Assert.Contains(find, Valid);
@@ -83,6 +91,34 @@ public sealed class ConfigValidationTests
 
         Assert.Null(config);
         Assert.Contains(errors, e => e.Path == path && e.Message.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_anchors_reliability_block_loads_with_its_durations()
+    {
+        var config = Loader.Load(Valid.Replace("provider_model_id: qwen3-8b", """
+            provider_model_id: qwen3-8b
+                  reliability:
+                    lb_policy: least_request
+                    retry_count: 2
+                    retry_on: connect-failure,refused-stream
+                    consecutive_5xx: 5
+                    base_ejection_time: 30s
+                    max_ejection_percent: 50
+                    health_check_path: /health
+                    health_check_interval: 10s
+                    health_check_timeout: 2s
+            """, StringComparison.Ordinal));
+
+        var r = config.FindModel("small")!.Reliability;
+        Assert.Equal(LoadBalancingPolicy.LeastRequest, r.LbPolicy);
+        Assert.Equal(2, r.RetryCount);
+        Assert.Equal(RetryOn.ConnectFailure | RetryOn.Reset, r.RetryOn);
+        Assert.Equal(TimeSpan.FromSeconds(30), r.BaseEjectionTime);
+        Assert.Equal(TimeSpan.FromSeconds(300), r.MaxEjectionTime);
+        Assert.Equal("/health", r.HealthCheckPath);
+        Assert.Equal(TimeSpan.FromSeconds(2), r.HealthCheckTimeout);
+        Assert.Equal(ReliabilityConfig.Default, config.FindModel("large")!.Reliability);
     }
 
     [Fact]

@@ -101,6 +101,14 @@ public sealed class LoopbackBackend : IAsyncDisposable
     /// </summary>
     public volatile int StreamChunkCharacters;
 
+    /// <summary>The status <c>GET /health</c> answers with (200 unless a test makes the backend look sick).</summary>
+    public volatile int HealthStatus = 200;
+
+    private int _healthChecks;
+
+    /// <summary>How many times <c>GET /health</c> was called.</summary>
+    public int HealthChecks => Volatile.Read(ref _healthChecks);
+
     public Uri BaseUrl => new(_app.Urls.First() + "/v1");
 
     public string Authority => new Uri(_app.Urls.First()).Authority;
@@ -112,6 +120,13 @@ public sealed class LoopbackBackend : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var backend = new LoopbackBackend(app, name) { Behavior = behavior };
+        app.MapGet("/health", http =>
+        {
+            // A vLLM-style health endpoint on the host's root, separate from chat traffic and its counters.
+            Interlocked.Increment(ref backend._healthChecks);
+            http.Response.StatusCode = backend.HealthStatus;
+            return Task.CompletedTask;
+        });
         app.Map("/{**path}", async http =>
         {
             try

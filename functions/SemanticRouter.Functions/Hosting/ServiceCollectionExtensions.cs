@@ -28,6 +28,8 @@ internal static class ServiceCollectionExtensions
             return new HttpMessageInvoker(UpstreamClient.CreateHandler(connect), disposeHandler: true);
         });
         services.AddSingleton<UpstreamClient>();
+        services.AddHostedService<UpstreamHealthChecker>();
+        services.AddSingleton<IReadinessCheck, UpstreamReadiness>();
         services.AddSingleton<RouterPipeline>();
         services.AddSingleton<IRouterFunction, ChatCompletionsFunction>();
         services.AddSingleton<IRouterFunction, ModelsFunction>();

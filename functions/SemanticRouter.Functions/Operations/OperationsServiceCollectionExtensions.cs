@@ -14,7 +14,15 @@ internal static class OperationsServiceCollectionExtensions
     public static IServiceCollection AddRouterOperations(this IServiceCollection services)
     {
         services.AddMetrics();
-        services.AddSingleton(sp => new RouterMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp =>
+        {
+            var metrics = new RouterMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
+            // Resolved at collection time, not here: the snapshot provider may itself depend on the metrics.
+            metrics.ObserveUpstreamBackends(() => sp.GetRequiredService<IRouterSnapshotSource>().Current.Models
+                .SelectMany(m => m.Backends.Select(b => (m.Name, b.Name, b.Health.IsAvailable))));
+            return metrics;
+        });
         services.AddSingleton(sp =>
         {
             var settings = ObservabilitySettings.From(sp.GetRequiredService<IRouterSnapshotSource>().Current.Config);

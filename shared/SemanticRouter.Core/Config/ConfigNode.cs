@@ -169,6 +169,40 @@ public sealed class ConfigNode
         return v;
     }
 
+    /// <summary>
+    /// A duration in the anchor's (Envoy's) notation, <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1h</c>, or a bare number of
+    /// seconds; checked against <paramref name="min"/> and <paramref name="max"/>.
+    /// </summary>
+    public TimeSpan? Duration(string key, TimeSpan min, TimeSpan max)
+    {
+        var node = this[key];
+        var s = node.String()?.Trim();
+        if (s is null)
+        {
+            return null;
+        }
+
+        var (number, unit) = s.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (s[..^2], 0.001)
+            : s.EndsWith('s') || s.EndsWith('S') ? (s[..^1], 1d)
+            : s.EndsWith('m') || s.EndsWith('M') ? (s[..^1], 60d)
+            : s.EndsWith('h') || s.EndsWith('H') ? (s[..^1], 3600d)
+            : (s, 1d);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || double.IsNaN(v) || double.IsInfinity(v))
+        {
+            node.Error($"expected a duration such as 30s, 500ms or 2m (or a number of seconds), got \"{s}\"");
+            return null;
+        }
+
+        var seconds = v * unit;
+        if (seconds < min.TotalSeconds || seconds > max.TotalSeconds)
+        {
+            node.Error($"must be between {min.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s and {max.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s, got {s}");
+            return null;
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
     public int? Int(string key, int? min = null, int? max = null)
     {
         var node = this[key];

@@ -23,7 +23,8 @@ public sealed record ModelConfig(
     string ProviderModelId,
     IReadOnlyList<BackendRefConfig> BackendRefs,
     PricingConfig? Pricing,
-    TimeSpan? Timeout)
+    TimeSpan? Timeout,
+    ReliabilityConfig Reliability)
 {
     /// <summary><c>reasoning_family</c>: how reasoning is switched for this model; null writes nothing.</summary>
     public string? ReasoningFamily { get; init; }

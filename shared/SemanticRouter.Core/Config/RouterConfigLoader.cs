@@ -163,7 +163,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
 
     private static ModelConfig? BindModel(ConfigNode m, ReasoningSettings reasoning)
     {
-        m.CheckKeys("name", "provider_model_id", "backend_refs", "api_key_env", "api_key", "auth_header", "auth_prefix", "provider", "api_version", "deployment", "chat_path", "extra_headers", "pricing", "timeout_seconds", "reasoning_family", "api_format");
+        m.CheckKeys("name", "provider_model_id", "backend_refs", "api_key_env", "api_key", "auth_header", "auth_prefix", "provider", "api_version", "deployment", "chat_path", "extra_headers", "pricing", "timeout_seconds", "reasoning_family", "api_format", "reliability");
         var name = m.String("name", required: true);
         if (m["api_key"].Exists)
         {
@@ -224,12 +224,83 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             m["reasoning_family"].Error($"unknown reasoning family \"{family}\" (built-in or in providers.defaults.reasoning_families: {string.Join(", ", reasoning.Families.Keys.Order(StringComparer.Ordinal))})");
         }
 
+        var reliability = BindReliability(m["reliability"]);
         if (name is null)
         {
             return null;
         }
 
-        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value)) { ReasoningFamily = family };
+        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value), reliability) { ReasoningFamily = family };
+    }
+
+    private static ReliabilityConfig BindReliability(ConfigNode r)
+    {
+        var d = ReliabilityConfig.Default;
+        if (!r.Exists)
+        {
+            return d;
+        }
+
+        r.CheckKeys("lb_policy", "retry_count", "retry_on", "consecutive_5xx", "base_ejection_time", "max_ejection_time", "max_ejection_percent", "health_check_path", "health_check_interval", "health_check_timeout");
+        var policy = r.Enum("lb_policy", "random", "round_robin", "least_request") switch
+        {
+            "round_robin" => LoadBalancingPolicy.RoundRobin,
+            "least_request" => LoadBalancingPolicy.LeastRequest,
+            _ => d.LbPolicy,
+        };
+
+        var retryOn = d.RetryOn;
+        if (r.String("retry_on") is { } retryText)
+        {
+            // Envoy's comma-separated list; an empty string means "never retry".
+            retryOn = RetryOn.None;
+            foreach (var item in retryText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                switch (item.ToLowerInvariant())
+                {
+                    case "5xx": retryOn |= RetryOn.ServerError; break;
+                    case "gateway-error": retryOn |= RetryOn.GatewayError; break;
+                    case "connect-failure": retryOn |= RetryOn.ConnectFailure; break;
+                    case "reset" or "refused-stream": retryOn |= RetryOn.Reset; break;
+                    case "retriable-status-codes": retryOn |= RetryOn.RateLimited; break;
+                    default:
+                        r["retry_on"].Error($"unknown condition \"{item}\" (use 5xx, gateway-error, connect-failure, reset, refused-stream, retriable-status-codes)");
+                        break;
+                }
+            }
+        }
+
+        var baseTime = r.Duration("base_ejection_time", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)) ?? d.BaseEjectionTime;
+        var maxTime = r.Duration("max_ejection_time", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)) ?? (baseTime > d.MaxEjectionTime ? baseTime : d.MaxEjectionTime);
+        if (maxTime < baseTime)
+        {
+            r["max_ejection_time"].Error($"must not be shorter than base_ejection_time ({baseTime.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}s)");
+        }
+
+        var path = r.String("health_check_path");
+        if (path is not null && (!path.StartsWith('/') || path.Contains('?', StringComparison.Ordinal) || !Uri.IsWellFormedUriString(path, UriKind.Relative)))
+        {
+            r["health_check_path"].Error($"must be an absolute path on the backend's host such as /health, got \"{path}\"");
+        }
+
+        var interval = r.Duration("health_check_interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1)) ?? d.HealthCheckInterval;
+        var probeTimeout = r.Duration("health_check_timeout", TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(5)) ?? d.HealthCheckTimeout;
+        if (path is null && (r["health_check_interval"].Exists || r["health_check_timeout"].Exists))
+        {
+            r["health_check_path"].Error("is required when health_check_interval or health_check_timeout is set (active checks probe this path)");
+        }
+
+        return new ReliabilityConfig(
+            policy,
+            r.Int("retry_count", 0, 16),
+            retryOn,
+            r.Int("consecutive_5xx", 0, 1000) ?? d.Consecutive5xx,
+            baseTime,
+            maxTime,
+            r.Int("max_ejection_percent", 0, 100) ?? d.MaxEjectionPercent,
+            path,
+            interval,
+            probeTimeout);
     }
 
     private sealed record BackendDefaults(string? Provider, string? ApiKeyEnv, string? AuthHeader, string? AuthPrefix, string? ApiVersion, string? Deployment, string? ChatPath, IReadOnlyDictionary<string, string> ExtraHeaders);

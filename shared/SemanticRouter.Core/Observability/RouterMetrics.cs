@@ -30,6 +30,8 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _jailbreakBlocks;
     private readonly Counter<long> _blocked;
     private readonly Counter<long> _upstreamAttempts;
+    private readonly Counter<long> _ejections;
+    private Func<IEnumerable<(string Model, string Backend, bool InRotation)>>? _backends;
     private readonly Counter<long> _queueMessages;
     private readonly Counter<long> _audits;
     private readonly Counter<long> _feedback;
@@ -63,6 +65,8 @@ public sealed class RouterMetrics : IDisposable
         _jailbreakBlocks = Meter.CreateCounter<long>("llm_jailbreak_blocks_total", description: "Requests blocked as jailbreak attempts.");
         _blocked = Meter.CreateCounter<long>("llm_requests_blocked_total", description: "Requests answered without an upstream call because a policy blocked them, by reason.");
         _upstreamAttempts = Meter.CreateCounter<long>("llm_upstream_attempts_total", description: "Tries at upstream backends, by model, backend and outcome (HTTP status or failure kind).");
+        _ejections = Meter.CreateCounter<long>("llm_upstream_ejections_total", description: "Backends taken out of rotation, by model, backend and reason (consecutive_failures, health_check).");
+        Meter.CreateObservableGauge("llm_upstream_backend_in_rotation", ObserveBackends, description: "1 while a backend takes traffic, 0 while it is ejected or failing its health check.");
         _queueMessages = Meter.CreateCounter<long>("llm_queue_messages_total", description: "Queue messages handled, by queue and outcome.");
         _audits = Meter.CreateCounter<long>("llm_halugate_audits_total", description: "HaluGate hallucination audits, by result.");
         _feedback = Meter.CreateCounter<long>("llm_feedback_ratings_total", description: "User feedback ratings ingested, by model and rating kind.");
@@ -128,6 +132,13 @@ public sealed class RouterMetrics : IDisposable
     public void UpstreamAttempt(string model, string backend, string outcome) =>
         _upstreamAttempts.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("outcome", outcome));
 
+    /// <summary>A backend taken out of rotation; <paramref name="reason"/> is consecutive_failures or health_check.</summary>
+    public void BackendEjected(string model, string backend, string reason) =>
+        _ejections.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("backend", backend), new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Where the backend-rotation gauge reads from (the active config's backends); set once by the host.</summary>
+    public void ObserveUpstreamBackends(Func<IEnumerable<(string Model, string Backend, bool InRotation)>> source) => _backends = source;
+
     /// <summary>A queue message handled; <paramref name="outcome"/> is e.g. processed, duplicate, retried, poisoned.</summary>
     public void QueueMessageProcessed(string queue, string outcome) =>
         _queueMessages.Add(1, new KeyValuePair<string, object?>("queue", queue), new KeyValuePair<string, object?>("outcome", outcome));
@@ -157,12 +168,25 @@ public sealed class RouterMetrics : IDisposable
     /// </summary>
     public void StartCountersAtZero()
     {
-        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _queueMessages, _audits, _feedback, _authFailures, _rateLimited, _reasoning })
+        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _ejections, _queueMessages, _audits, _feedback, _authFailures, _rateLimited, _reasoning })
         {
             counter.Add(0);
         }
 
         _cost.Add(0);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveBackends()
+    {
+        if (_backends is not { } source)
+        {
+            yield break;
+        }
+
+        foreach (var (model, backend, inRotation) in source())
+        {
+            yield return new Measurement<int>(inRotation ? 1 : 0, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("backend", backend));
+        }
     }
 
     public void Dispose()

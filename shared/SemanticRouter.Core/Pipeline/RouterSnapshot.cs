@@ -18,10 +18,12 @@ public sealed class RouterSnapshot
     private readonly Dictionary<string, CompiledDecision> _decisions;
     private readonly HashSet<string> _autoNames;
 
-    public RouterSnapshot(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment)
+    /// <param name="health">Backend health shared across reloads; null starts every backend clean (tests, one-shot CLI runs).</param>
+    public RouterSnapshot(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment, BackendHealthRegistry? health = null)
     {
         Config = config;
-        _models = config.Providers.Models.ToDictionary(m => m.Name, m => new UpstreamModel(m, environment), StringComparer.Ordinal);
+        health ??= new BackendHealthRegistry();
+        _models = config.Providers.Models.ToDictionary(m => m.Name, m => new UpstreamModel(m, environment, health), StringComparer.Ordinal);
         _autoNames = new HashSet<string>(config.Global.Router.AutoModelNames, StringComparer.Ordinal);
 
         var referenced = RouterConfigLoader.ReferencedLeaves(config.Routing, extensions);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Upstream;
 
 namespace SemanticRouter.Core.Pipeline;
 
@@ -17,6 +18,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     private readonly FileSystemWatcher? _watcher;
     private readonly Timer? _poll;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly BackendHealthRegistry _health = new();
     private RouterSnapshot _current;
     private string? _lastContent;
     private bool _lastAccepted = true;
@@ -54,6 +56,9 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     }
 
     public RouterSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Backend health (streaks, ejections, health checks), kept across reloads.</summary>
+    public BackendHealthRegistry Health => _health;
 
     /// <summary>Raised after a new snapshot is swapped in.</summary>
     public event Action<RouterSnapshot>? Reloaded;
@@ -111,6 +116,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
             _lastContent = content;
             _lastAccepted = true;
             Volatile.Write(ref _current, snapshot);
+            _health.RetainOnly(snapshot.Models);
             LogReloaded(_path);
             Reloaded?.Invoke(snapshot);
             return true;
@@ -130,7 +136,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
 
     private RouterSnapshot Compile(RouterConfig config)
     {
-        var snapshot = new RouterSnapshot(config, _loader.Extensions, _environment);
+        var snapshot = new RouterSnapshot(config, _loader.Extensions, _environment, _health);
         foreach (var model in snapshot.Models)
         {
             foreach (var backend in model.Backends.Where(b => b.MissingApiKey))

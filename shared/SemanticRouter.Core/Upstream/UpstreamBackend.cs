@@ -5,10 +5,11 @@ namespace SemanticRouter.Core.Upstream;
 /// <summary>A backend resolved for sending: the chat-completions URL and the auth header value (from the environment).</summary>
 public sealed class UpstreamBackend
 {
-    public UpstreamBackend(BackendRefConfig config, string providerModelId, Func<string, string?> environment)
+    public UpstreamBackend(BackendRefConfig config, string providerModelId, Func<string, string?> environment, Func<Uri, BackendHealth> health)
     {
         Config = config;
         ChatCompletionsUri = BuildUri(config, providerModelId);
+        Health = health(ChatCompletionsUri);
         var key = config.ApiKeyEnv is null ? null : environment(config.ApiKeyEnv);
         AuthHeaderValue = string.IsNullOrEmpty(key) ? null : config.AuthPrefix + key;
         MissingApiKey = config.ApiKeyEnv is not null && AuthHeaderValue is null;
@@ -23,6 +24,9 @@ public sealed class UpstreamBackend
     public Uri ChatCompletionsUri { get; }
 
     public string? AuthHeaderValue { get; }
+
+    /// <summary>Live health, shared with the same backend in earlier and later snapshots.</summary>
+    public BackendHealth Health { get; }
 
     /// <summary>True when <c>api_key_env</c> names a variable that is not set (reported at load).</summary>
     public bool MissingApiKey { get; }

@@ -11,8 +11,9 @@ namespace SemanticRouter.Core.Upstream;
 
 /// <summary>
 /// Sends a routed request upstream with bounded failover: on a connect failure, a timeout before
-/// the response headers, or a 5xx/429 answer, it tries the model's other backends and then the next
-/// candidate model, within the request's time budget and attempt limit. Once headers of a usable
+/// the response headers, or a 5xx/429 answer (as the model's <c>reliability.retry_on</c> allows), it tries the
+/// model's other backends in rotation and then the next candidate model, within the request's time budget and
+/// attempt limit. Every outcome feeds the model's passive outlier detection. Once headers of a usable
 /// answer arrive the choice is final (the body is never replayed elsewhere).
 /// </summary>
 public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<UpstreamClient> logger, RouterMetrics? metrics = null)
@@ -43,9 +44,10 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         // clock reaches the deadline, which would otherwise let one more attempt start with nothing left to spend.
         var budgetSpent = false;
 
+        var stop = false;
         foreach (var model in candidates)
         {
-            if (budgetSpent)
+            if (budgetSpent || stop)
             {
                 break;
             }
@@ -64,6 +66,12 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
                 var attempt = new UpstreamAttempt(model.Name, backend.Name, outcome, Stopwatch.GetElapsedTime(started));
                 attempts.Add(attempt);
                 metrics?.UpstreamAttempt(model.Name, backend.Name, outcome);
+                if (model.RecordOutcome(backend, outcome) is { } ejectedFor)
+                {
+                    metrics?.BackendEjected(model.Name, backend.Name, "consecutive_failures");
+                    LogEjected(model.Name, backend.Name, model.Reliability.Consecutive5xx, outcome, (long)ejectedFor.TotalSeconds);
+                }
+
                 if (response is not null)
                 {
                     return new UpstreamResponse(response, model, backend, attempts, timeout);
@@ -72,6 +80,12 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
                 budgetSpent = outcome == "budget_exhausted";
                 sawTimeout |= outcome is "timeout" || budgetSpent;
                 LogAttemptFailed(context.RequestId, model.Name, backend.Name, outcome, (long)attempt.Elapsed.TotalMilliseconds);
+                if (!model.ShouldRetry(outcome))
+                {
+                    // retry_on excludes this failure: no further tries, on this model or the next.
+                    stop = true;
+                    break;
+                }
             }
         }
 
@@ -104,6 +118,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         activity?.SetTag("router.upstream.model", model.Name);
         activity?.SetTag("router.upstream.backend", backend.Name);
         using var request = BuildRequest(context, backend, body);
+        backend.Health.RequestStarted();
         try
         {
             var response = await invoker.SendAsync(request, attemptCts.Token).ConfigureAwait(false);
@@ -139,6 +154,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         }
         finally
         {
+            backend.Health.RequestFinished();
             if (!keep)
             {
                 attemptCts.Dispose();
@@ -192,6 +208,9 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream attempt failed: request {RequestId} model {Model} backend {Backend} outcome {Outcome} after {ElapsedMs} ms")]
     private partial void LogAttemptFailed(string requestId, string model, string backend, string outcome, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ejected backend {Backend} of model {Model} after {Failures} consecutive failures (last: {Outcome}) for {Seconds} s")]
+    private partial void LogEjected(string model, string backend, int failures, string outcome, long seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "All upstream attempts failed for request {RequestId} ({Attempts} attempts)")]
     private partial void LogExhausted(string requestId, int attempts);
