@@ -14,6 +14,7 @@ using SemanticRouter.Testing;
 //   1. audit throughput, messages/s: detector alone (baseline) vs the full queue path
 //      (in-process queue + memory store, and Azurite queue + blob results);
 //   2. webhook latency: POST /v1/feedback vs GET /health (baseline) on the real router.
+//   3. durable audit hand-off: chat latency with `mode: async` audits on Azurite vs the same request unaudited.
 // Usage: dotnet run -c Release --project tests/SemanticRouter.Async.Benchmarks [-- --messages 2000 --requests 2000]
 //
 // Detector quality on HaluEval (models/README.md; needs ../shared/data beside the checkout; exit 1 below the floors):
@@ -83,7 +84,70 @@ var feedback = await LatencyAsync(() => http.PostAsJsonAsync("/v1/feedback", new
 Console.WriteLine(string.Create(inv, $"webhook: GET /health (baseline)      p50 {health.P50,7:F3} ms  p99 {health.P99,7:F3} ms  1.00x"));
 Console.WriteLine(string.Create(inv, $"webhook: POST /v1/feedback -> 202    p50 {feedback.P50,7:F3} ms  p99 {feedback.P99,7:F3} ms  {feedback.P50 / health.P50:F2}x (p50)"));
 await app.StopAsync();
+
+// 3. The durable hand-off's cost on the response path: the same grounded request to a loopback backend, through a
+//    decision with the hallucination plugin (audit on the Azurite queue before the answer completes) and through one
+//    without (baseline), interleaved so both see the same machine load.
+await using var backend = await LoopbackBackend.StartAsync("b");
+backend.RecordRequests = false;
+backend.AnswerText = _ => Answer;
+var storageSettings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["QUEUE_POLLERS"] = "false" };
+var audited = RouterApplication.Build(new RouterHostOptions
+{
+    ConfigYaml = $$$"""
+        version: v1
+        providers:
+          default_model: m
+          models: [{name: m, backend_refs: [{name: b, base_url: "{{{backend.BaseUrl}}}"}]}]
+        routing:
+          signals:
+            keywords: [{name: audit_me, operator: OR, keywords: ["audited"]}]
+          decisions:
+            - {name: audited, priority: 2, rules: {operator: OR, conditions: [{type: keyword, name: audit_me}]}, modelRefs: [{model: m}], plugins: [{type: hallucination, configuration: {mode: async}}]}
+            - {name: plain, priority: 1, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}
+        """,
+    Urls = "http://127.0.0.1:0",
+    Environment = n => storageSettings.TryGetValue(n, out var v) ? v : null,
+});
+await audited.StartAsync();
+using var chat = new HttpClient { BaseAddress = RouterApplication.BoundAddress(audited) };
+HttpContent Chat(string word) => JsonContent.Create(JsonDocument.Parse($$"""{"model":"MoM","context":["{{Context}}"],"messages":[{"role":"user","content":"Tell me about the Eiffel Tower ({{word}})."}]}""").RootElement);
+var (plainLatency, auditedLatency) = await PairedLatencyAsync(() => chat.PostAsync("/v1/chat/completions", Chat("plain")), () => chat.PostAsync("/v1/chat/completions", Chat("audited")));
+var auditQueue = account.GetQueueClient(QueueNames.HalugateAudits);
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, no audit (baseline)      p50 {plainLatency.P50,7:F3} ms  p99 {plainLatency.P99,7:F3} ms  1.00x"));
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, audit on Azurite queue   p50 {auditedLatency.P50,7:F3} ms  p99 {auditedLatency.P99,7:F3} ms  {auditedLatency.P50 / plainLatency.P50:F2}x (p50), +{auditedLatency.P50 - plainLatency.P50:F3} ms; {await auditQueue.GetApproximateCountAsync()} audits queued"));
+await audited.StopAsync();
 return 0;
+
+async Task<((double P50, double P99) A, (double P50, double P99) B)> PairedLatencyAsync(Func<Task<HttpResponseMessage>> a, Func<Task<HttpResponseMessage>> b)
+{
+    for (var i = 0; i < 100; i++)
+    {
+        (await a()).Dispose();
+        (await b()).Dispose();
+    }
+
+    var sa = new double[requests];
+    var sb = new double[requests];
+    for (var i = 0; i < requests; i++)
+    {
+        sa[i] = await TimeAsync(a);
+        sb[i] = await TimeAsync(b);
+    }
+
+    Array.Sort(sa);
+    Array.Sort(sb);
+    return ((sa[requests / 2], sa[(int)(requests * 0.99)]), (sb[requests / 2], sb[(int)(requests * 0.99)]));
+
+    static async Task<double> TimeAsync(Func<Task<HttpResponseMessage>> call)
+    {
+        var t = Stopwatch.GetTimestamp();
+        using var response = await call();
+        await response.Content.ReadAsByteArrayAsync();
+        var elapsed = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        return response.IsSuccessStatusCode ? elapsed : throw new InvalidOperationException($"benchmark call failed: {(int)response.StatusCode}");
+    }
+}
 
 async Task<double> QueuePathAsync(IQueueProvider queues, IAuditStore store, int workers = 1)
 {

@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SemanticRouter.Async.Feedback;
 using SemanticRouter.Async.Queues;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Storage.Azure;
 using SemanticRouter.Storage.Azure.Queues;
 using SemanticRouter.Testing;
@@ -95,7 +97,72 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
     /// default 4,096 did). 8,000 messages in batches of 128 took 3.5 of the suite's 10 minutes in Azurite round trips.
     /// </remarks>
     [Fact]
+<<<<<<< HEAD
     public async Task Eight_concurrent_ingestion_workers_with_conflicting_writes_equal_a_sequential_reference()
+=======
+    public async Task Every_delivery_is_counted_once_by_outcome_including_duplicates_retries_and_poller_poisons()
+    {
+        using var metrics = new RouterMetrics();
+        var counted = new System.Collections.Concurrent.ConcurrentDictionary<(string Queue, string Outcome), long>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name == "llm_queue_messages_total")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            string? queue = null, outcome = null;
+            foreach (var tag in tags)
+            {
+                queue = tag.Key == "queue" ? (string?)tag.Value : queue;
+                outcome = tag.Key == "outcome" ? (string?)tag.Value : outcome;
+            }
+
+            counted.AddOrUpdate((queue!, outcome!), value, (_, v) => v + value);
+        });
+        listener.Start();
+
+        // Feedback: one new rating, its redelivery (same feedback id) and a malformed message, in one batch.
+        using var instance = Instance(out var queues, out var aggregator, out _, "outcomes-" + Guid.NewGuid().ToString("N")[..8]);
+        var feedback = await queues.GetAsync(QueueNames.Feedback, CancellationToken.None);
+        await DrainAsync(feedback);
+        var rating = Feedback(Guid.NewGuid().ToString("N"), "outcomes", "small", "up");
+        await feedback.SendAsync(rating);
+        await feedback.SendAsync(rating);
+        await feedback.SendAsync("{\"version\":1,\"feedback_id\":");
+        var received = await feedback.ReceiveAsync(32, TimeSpan.FromSeconds(30));
+        Assert.Equal(3, received.Count);
+        await Poller(new FeedbackIngestHandler(aggregator), queues, new QueuePollerOptions(), metrics).ProcessAsync(feedback, received, CancellationToken.None);
+
+        // A handler that always fails: retried on the first delivery, poisoned by the poller on the last allowed one.
+        var flakyName = "flaky-" + Guid.NewGuid().ToString("N")[..12];
+        var flaky = await queues.GetAsync(flakyName, CancellationToken.None);
+        await flaky.SendAsync("""{"work":"never succeeds"}""");
+        var failing = Poller(new AlwaysFailingHandler(flakyName), queues, new QueuePollerOptions { MaxDequeueCount = 2, RetryDelay = TimeSpan.Zero }, metrics);
+        await failing.ProcessAsync(flaky, await flaky.ReceiveAsync(1, TimeSpan.FromSeconds(30)), CancellationToken.None);
+        var second = await Eventually.GetAsync(async () => (await flaky.ReceiveAsync(1, TimeSpan.FromSeconds(30))).FirstOrDefault(), TimeSpan.FromSeconds(30), "the retried message");
+        await failing.ProcessAsync(flaky, [second], CancellationToken.None);
+
+        // A message already delivered more often than allowed (its workers died holding it): the poller poisons it unhandled.
+        await flaky.SendAsync("""{"work":"held by dead workers"}""");
+        _ = await flaky.ReceiveAsync(1, TimeSpan.FromSeconds(1));
+        var overdue = await Eventually.GetAsync(async () => (await flaky.ReceiveAsync(1, TimeSpan.FromSeconds(30))).FirstOrDefault(), TimeSpan.FromSeconds(30), "the redelivered message");
+        await Poller(new AlwaysFailingHandler(flakyName), queues, new QueuePollerOptions { MaxDequeueCount = 1 }, metrics).ProcessAsync(flaky, [overdue], CancellationToken.None);
+
+        Assert.Equal(1, counted.GetValueOrDefault((QueueNames.Feedback, "processed")));
+        Assert.Equal(1, counted.GetValueOrDefault((QueueNames.Feedback, "duplicate")));
+        Assert.Equal(1, counted.GetValueOrDefault((QueueNames.Feedback, "poisoned")));
+        Assert.Equal(1, counted.GetValueOrDefault((flakyName, "retried")));
+        Assert.Equal(2, counted.GetValueOrDefault((flakyName, "poisoned")));
+        Assert.Equal(6, counted.Values.Sum());
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_ingestion_workers_over_8000_messages_equal_a_sequential_reference()
+>>>>>>> 3de1cce (Durable audit hand-off, lazy model store, config-driven readiness, every queue outcome counted (issue 20, items 1, 3, 4, 5))
     {
         const int Workers = 8;
         const int PerWorker = 150;
@@ -241,8 +308,8 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
         return account;
     }
 
-    private static QueuePoller Poller(IQueueMessageHandler handler, IQueueProvider queues, QueuePollerOptions options) =>
-        new(handler, queues, new PoisonQueue(queues, NullLogger<PoisonQueue>.Instance), options, NullLogger<QueuePoller>.Instance);
+    private static QueuePoller Poller(IQueueMessageHandler handler, IQueueProvider queues, QueuePollerOptions options, RouterMetrics? metrics = null) =>
+        new(handler, queues, new PoisonQueue(queues, NullLogger<PoisonQueue>.Instance), options, NullLogger<QueuePoller>.Instance, metrics);
 
     private static async Task DrainAsync(IQueueClient queue)
     {

@@ -1,6 +1,6 @@
 using SemanticRouter.Cache.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/SemanticRouter.Cache.Benchmarks -- [e2e|index|build|threshold|all]
+// Usage: dotnet run -c Release --project tests/SemanticRouter.Cache.Benchmarks -- [e2e|index|build|threshold|memory|all]
 //        [--sizes 10000,100000,1000000] [--data embedding|random] [--efc 64] [--graph-max N (skip HNSW above N entries)]
 //        [--threads N (HNSW build threads; default: all cores)] [--build-size 50000 (build mode)]
 var mode = args.Length > 0 ? args[0] : "all";
@@ -24,6 +24,14 @@ if (mode is "index" or "all")
 if (mode is "build")
 {
     BuildBenchmark.Run(int.Parse(Option("--build-size", "50000"), System.Globalization.CultureInfo.InvariantCulture), efc, Math.Max(2, threads));
+}
+
+if (mode is "memory")
+{
+    // Bytes per cached entry (docs/caching.md, "Memory per entry and sizing").
+    MemoryFootprintBenchmark.Run(
+        args.SkipWhile(a => a != "--sizes").Skip(1).FirstOrDefault()?.Split(',').Select(int.Parse).ToArray() ?? [10_000, 50_000],
+        Option("--answer-bytes", "1000,4000,16000").Split(',').Select(int.Parse).ToArray());
 }
 
 return failedClaims.Count == 0 ? 0 : 1;

@@ -10,9 +10,10 @@ namespace SemanticRouter.Functions.Hosting;
 /// <summary>
 /// DI for the learned signals: one <see cref="LearnedModels"/> (models load when a config references them), the
 /// default sentence embedder as Core's <see cref="Core.Embeddings.ITextEmbedder"/> for the semantic cache, and
-/// readiness checks that keep <c>/ready</c> at 503 until the models are loaded. With a storage account configured
-/// (<c>AzureWebJobsStorage</c>…), model folders come from the Blob model store, downloaded once per instance at
-/// start-up and refreshed in the background; without one they are read in place from the local models folder.
+/// readiness checks that keep <c>/ready</c> at 503 until the models the loaded config uses are loaded. With a storage
+/// account configured (<c>AzureWebJobsStorage</c>…), model folders come from the Blob model store: each model the config
+/// uses is downloaded once per instance when a config first needs it (never while the config compiles, and never a model
+/// no config uses) and refreshed in the background; without one they are read in place from the local models folder.
 /// </summary>
 internal static class SignalsServiceCollectionExtensions
 {
@@ -22,7 +23,7 @@ internal static class SignalsServiceCollectionExtensions
         {
             // The same account object the queue features use (whichever registers first creates it).
             services.TryAddSingleton(_ => new StorageAccount(storage));
-            services.TryAddSingleton<IModelStore>(sp => ModelStoreFactory.Create(ModelStoreOptions.FromSettings(options.Environment), sp.GetRequiredService<StorageAccount>()));
+            services.TryAddSingleton<IModelStore>(sp => ModelStoreFactory.Create(ModelStoreOptions.FromSettings(options.Environment) with { PrefetchAll = false }, sp.GetRequiredService<StorageAccount>()));
             services.TryAddSingleton<ILearnedModelSource>(sp => new ModelStoreSource(sp.GetRequiredService<IModelStore>()));
             services.AddHostedService<ModelStoreStartup>();
             services.AddSingleton<IReadinessCheck, ModelStoreReadiness>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Azure.Functions.Worker;
 using SemanticRouter.Async.Queues;
+using SemanticRouter.Core.Observability;
 
 namespace SemanticRouter.Functions.Worker;
 
@@ -12,7 +13,7 @@ namespace SemanticRouter.Functions.Worker;
 /// and, after <c>maxDequeueCount</c> deliveries, moves it to <c>&lt;queue&gt;-poison</c> itself. Handlers are idempotent,
 /// so a redelivered message has no second effect.
 /// </summary>
-internal sealed partial class QueueTriggerRunner(IEnumerable<IQueueMessageHandler> handlers, PoisonQueue poison, ILogger<QueueTriggerRunner> logger)
+internal sealed partial class QueueTriggerRunner(IEnumerable<IQueueMessageHandler> handlers, PoisonQueue poison, QueuePollerOptions options, ILogger<QueueTriggerRunner> logger, RouterMetrics? metrics = null)
 {
     private readonly Dictionary<string, IQueueMessageHandler> _byQueue = handlers.ToDictionary(h => h.QueueName, StringComparer.Ordinal);
 
@@ -33,6 +34,10 @@ internal sealed partial class QueueTriggerRunner(IEnumerable<IQueueMessageHandle
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogFailed(logger, handler.FunctionName, item.MessageId, item.DequeueCount, e.GetType().Name);
+
+            // The host poisons a message whose last allowed delivery failed (host.json maxDequeueCount, mirrored by
+            // QUEUE_MAX_DEQUEUE_COUNT); any earlier failure comes back.
+            metrics?.QueueMessageProcessed(queueName, item.DequeueCount >= options.MaxDequeueCount ? QueueOutcomes.Poisoned : QueueOutcomes.Retried);
             throw;
         }
 
@@ -41,6 +46,8 @@ internal sealed partial class QueueTriggerRunner(IEnumerable<IQueueMessageHandle
             // If the poison queue cannot be reached this throws: the host retries and eventually poisons the message itself.
             await poison.MoveAsync(queueName, item, outcome.PoisonReason ?? "rejected", cancellationToken);
         }
+
+        metrics?.QueueMessageProcessed(queueName, outcome.MetricOutcome);
     }
 
     /// <summary>Trigger metadata as text: the host sends ids and counts as strings, numbers or JSON strings.</summary>

@@ -23,6 +23,7 @@ internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator, Router
     {
         var outcomes = new MessageOutcome[messages.Count];
         var valid = new List<FeedbackMessage>(messages.Count);
+        var positions = new List<int>(messages.Count);
         for (var i = 0; i < messages.Count; i++)
         {
             var (message, error) = Parse(messages[i].Text);
@@ -33,17 +34,21 @@ internal sealed class FeedbackIngestHandler(RatingsAggregator aggregator, Router
             }
 
             valid.Add(message);
-            outcomes[i] = MessageOutcome.Done;
+            positions.Add(i);
         }
 
         if (valid.Count > 0)
         {
-            await aggregator.ApplyAsync(valid, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var outcome in outcomes)
-        {
-            metrics?.QueueMessageProcessed(QueueName, outcome.Completed ? "processed" : "poisoned");
+            var isNew = await aggregator.ApplyAsync(valid, cancellationToken).ConfigureAwait(false);
+            for (var j = 0; j < positions.Count; j++)
+            {
+                outcomes[positions[j]] = isNew[j] ? MessageOutcome.Done : MessageOutcome.AlreadyDone;
+                if (isNew[j])
+                {
+                    // Counted once per rating applied, so redeliveries do not inflate it.
+                    metrics?.FeedbackRating(valid[j].Model, valid[j].Rating);
+                }
+            }
         }
 
         return outcomes;

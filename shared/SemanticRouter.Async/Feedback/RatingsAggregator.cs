@@ -12,8 +12,8 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
     public const int DefaultDedupeWindow = 4096;
     private const int MaxAttempts = 200;
 
-    /// <summary>Applies the messages; returns how many were new (the rest had been applied before).</summary>
-    public async Task<int> ApplyAsync(IReadOnlyList<FeedbackMessage> messages, CancellationToken cancellationToken)
+    /// <summary>Applies the messages; returns, per message, whether it was new (false: applied before, a duplicate).</summary>
+    public async Task<bool[]> ApplyAsync(IReadOnlyList<FeedbackMessage> messages, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -21,13 +21,17 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
             var applied = document.ReadApplied();
             var seen = new HashSet<ulong>(applied);
             var added = 0;
-            foreach (var m in messages)
+            var isNew = new bool[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
             {
+                var m = messages[i];
                 var hash = RatingsDocument.IdHash(m.FeedbackId);
                 if (!seen.Add(hash))
                 {
                     continue;
                 }
+
+                isNew[i] = true;
 
                 var key = RatingsDocument.Key(m.Decision, m.Model);
                 if (!document.Pairs.TryGetValue(key, out var pair))
@@ -44,7 +48,7 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
             if (added == 0)
             {
                 view.Publish(document);
-                return 0;
+                return isNew;
             }
 
             if (applied.Count > dedupeWindow)
@@ -59,7 +63,7 @@ internal sealed partial class RatingsAggregator(IRatingsDocumentStore store, Rat
             if (await store.TryWriteAsync(document, etag, cancellationToken).ConfigureAwait(false))
             {
                 view.Publish(document);
-                return added;
+                return isNew;
             }
 
             if (attempt >= MaxAttempts)

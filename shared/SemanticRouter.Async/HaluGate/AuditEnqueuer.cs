@@ -7,32 +7,66 @@ using SemanticRouter.Async.Queues;
 namespace SemanticRouter.Async.HaluGate;
 
 /// <summary>
-/// Takes audit messages off the response path: the plugin writes to a bounded channel and this
-/// service sends them to <c>halugate-audits</c>. When the channel is full the writer waits
-/// (back-pressure) rather than dropping; a failed send is retried with back-off; on shutdown the
-/// channel is drained for up to <see cref="DrainTimeout"/>, and whatever is left is logged by count.
+/// Hands audit messages to <c>halugate-audits</c> durably: <see cref="HandOffAsync"/> sends the message to the queue
+/// and returns once the queue has accepted it, and the interceptor awaits it before the answer's last byte goes to the
+/// client, so an answered request's audit survives a crash of this process (kill -9 included). Concurrent requests
+/// send concurrently over the pooled connections (no lock, no shared round). Only when the queue cannot take the
+/// message within <see cref="HandOffTimeout"/> (a storage outage) does the answer go out first and the message wait in
+/// a bounded in-memory channel that this service keeps retrying with back-off; those, and only those, are lost if the
+/// process dies before storage recovers (counted in <see cref="Deferred"/>, logged on shutdown).
 /// </summary>
 internal sealed partial class AuditEnqueuer(IQueueProvider queues, ILogger<AuditEnqueuer> logger) : BackgroundService
 {
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Channel<AuditMessage> _channel = Channel.CreateBounded<AuditMessage>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
-    private long _sent;
+    /// <summary>How long an answer may wait for its audit to reach the queue before it is sent anyway (storage outage).</summary>
+    public static readonly TimeSpan HandOffTimeout = TimeSpan.FromSeconds(2);
 
+    private readonly Channel<string> _deferred = Channel.CreateBounded<string>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+    private long _sent;
+    private long _deferredCount;
+
+    /// <summary>Messages accepted by the queue (handed off directly or after a deferral).</summary>
     public long Sent => Interlocked.Read(ref _sent);
 
-    public ValueTask EnqueueAsync(AuditMessage message, CancellationToken cancellationToken) => _channel.Writer.WriteAsync(message, cancellationToken);
+    /// <summary>Messages that missed the direct hand-off and went to the in-memory retry channel.</summary>
+    public long Deferred => Interlocked.Read(ref _deferredCount);
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to the queue and completes when the queue holds it; after
+    /// <see cref="HandOffTimeout"/> or a failed send it defers the message to the background retry and completes.
+    /// </summary>
+    public async ValueTask HandOffAsync(AuditMessage message, CancellationToken cancellationToken)
+    {
+        var text = JsonSerializer.Serialize(message, AsyncJsonContext.Default.AuditMessage);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(HandOffTimeout);
+        try
+        {
+            var queue = await queues.GetAsync(QueueNames.HalugateAudits, timeout.Token).ConfigureAwait(false);
+            await queue.SendAsync(text, cancellationToken: timeout.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _sent);
+            return;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogDeferred(e.GetType().Name);
+        }
+
+        Interlocked.Increment(ref _deferredCount);
+        await _deferred.Writer.WriteAsync(text, CancellationToken.None).ConfigureAwait(false);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var reader = _channel.Reader;
+        var reader = _deferred.Reader;
         try
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                while (reader.TryPeek(out var message))
+                while (reader.TryPeek(out var text))
                 {
-                    await SendWithRetryAsync(message, stoppingToken).ConfigureAwait(false);
+                    await SendWithRetryAsync(text, stoppingToken).ConfigureAwait(false);
                     reader.TryRead(out _);
                 }
             }
@@ -48,21 +82,20 @@ internal sealed partial class AuditEnqueuer(IQueueProvider queues, ILogger<Audit
         using var drain = new CancellationTokenSource(DrainTimeout);
         try
         {
-            while (_channel.Reader.TryPeek(out var message))
+            while (_deferred.Reader.TryPeek(out var text))
             {
-                await SendWithRetryAsync(message, drain.Token).ConfigureAwait(false);
-                _channel.Reader.TryRead(out _);
+                await SendWithRetryAsync(text, drain.Token).ConfigureAwait(false);
+                _deferred.Reader.TryRead(out _);
             }
         }
         catch (OperationCanceledException)
         {
-            LogUnsent(_channel.Reader.Count);
+            LogUnsent(_deferred.Reader.Count);
         }
     }
 
-    private async Task SendWithRetryAsync(AuditMessage message, CancellationToken cancellationToken)
+    private async Task SendWithRetryAsync(string text, CancellationToken cancellationToken)
     {
-        var text = JsonSerializer.Serialize(message, AsyncJsonContext.Default.AuditMessage);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -79,6 +112,9 @@ internal sealed partial class AuditEnqueuer(IQueueProvider queues, ILogger<Audit
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An audit message missed the direct hand-off to the queue ({ExceptionType}); retrying it in the background")]
+    private partial void LogDeferred(string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending an audit message failed (attempt {Attempt}, {ExceptionType}); retrying")]
     private partial void LogSendFailed(int attempt, string exceptionType);

@@ -106,7 +106,8 @@ internal sealed partial class HallucinationInterceptor(RoutingContext context, s
 
     public async ValueTask OnStreamEndAsync(bool completed, CancellationToken cancellationToken)
     {
-        // A broken stream has no final answer to audit. Streams cannot be checked inline (headers are gone).
+        // A broken stream has no final answer to audit. Streams cannot be checked inline (headers are gone). The relay
+        // calls this for a complete stream before it sends [DONE], so the audit is on the queue when the client has it.
         if (completed && settings.Mode is not HallucinationMode.Sync && _streamed.Length > 0)
         {
             await EnqueueAsync(Message(_streamed.ToString()), cancellationToken).ConfigureAwait(false);
@@ -117,7 +118,8 @@ internal sealed partial class HallucinationInterceptor(RoutingContext context, s
     {
         if (enqueuer is not null)
         {
-            await enqueuer.EnqueueAsync(message, cancellationToken).ConfigureAwait(false);
+            // Awaited: the answer's last byte goes out only once the audit is on the queue (docs/halugate.md).
+            await enqueuer.HandOffAsync(message, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -26,7 +26,6 @@ internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor,
         for (var i = 0; i < messages.Count; i++)
         {
             outcomes[i] = await HandleOneAsync(messages[i], cancellationToken).ConfigureAwait(false);
-            metrics?.QueueMessageProcessed(QueueName, outcomes[i].Completed ? "processed" : "poisoned");
         }
 
         return outcomes;
@@ -43,20 +42,19 @@ internal sealed partial class HalugateAuditHandler(HallucinationAuditor auditor,
         if (await store.GetAsync(message.RequestId, cancellationToken).ConfigureAwait(false) is not null)
         {
             LogDuplicate(message.RequestId);
-            return MessageOutcome.Done;
+            return MessageOutcome.AlreadyDone;
         }
 
         var result = await auditor.AuditAsync(message, cancellationToken).ConfigureAwait(false);
         if (!await store.TryAddAsync(result, cancellationToken).ConfigureAwait(false))
         {
+            // Another instance audited the same message first: its result stands.
             LogDuplicate(message.RequestId);
-        }
-        else
-        {
-            metrics?.AuditCompleted(result.ContextMissing ? "skipped" : result.HallucinationDetected ? "hallucinated" : "grounded");
-            LogAudited(message.RequestId, result.HallucinationDetected, result.Spans.Count, message.Model ?? "-", message.Decision ?? "-");
+            return MessageOutcome.AlreadyDone;
         }
 
+        metrics?.AuditCompleted(result.ContextMissing ? "skipped" : result.HallucinationDetected ? "hallucinated" : "grounded");
+        LogAudited(message.RequestId, result.HallucinationDetected, result.Spans.Count, message.Model ?? "-", message.Decision ?? "-");
         return MessageOutcome.Done;
     }
 

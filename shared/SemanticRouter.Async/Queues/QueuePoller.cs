@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Storage.Azure;
 using SemanticRouter.Storage.Azure.Queues;
 
@@ -10,9 +11,10 @@ namespace SemanticRouter.Async.Queues;
 /// <c>&lt;queue&gt;-poison</c>, and let failed ones reappear after the retry delay; a message that has
 /// failed <see cref="QueuePollerOptions.MaxDequeueCount"/> times goes to poison. When the loop is
 /// cancelled (shutdown, crash) in-flight messages are simply abandoned: they become visible again
-/// when their visibility expires, and the idempotent handler gives them no second effect.
+/// when their visibility expires, and the idempotent handler gives them no second effect. Every settled delivery is
+/// counted once in <c>llm_queue_messages_total</c> (processed, duplicate, retried, poisoned).
 /// </summary>
-internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueueProvider queues, PoisonQueue poison, QueuePollerOptions options, ILogger<QueuePoller> logger)
+internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueueProvider queues, PoisonQueue poison, QueuePollerOptions options, ILogger<QueuePoller> logger, RouterMetrics? metrics = null)
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -106,6 +108,7 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
             if (m.DequeueCount > options.MaxDequeueCount)
             {
                 await PoisonAsync(queue, m, receipts, $"dequeue count {m.DequeueCount} exceeds {options.MaxDequeueCount}", cancellationToken).ConfigureAwait(false);
+                metrics?.QueueMessageProcessed(handler.QueueName, QueueOutcomes.Poisoned);
             }
             else
             {
@@ -157,6 +160,8 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
             {
                 await PoisonAsync(queue, work[i], receipts, outcomes[i].PoisonReason ?? "rejected by handler", ct).ConfigureAwait(false);
             }
+
+            metrics?.QueueMessageProcessed(handler.QueueName, outcomes[i].MetricOutcome);
         }).ConfigureAwait(false);
     }
 
@@ -167,8 +172,12 @@ internal sealed partial class QueuePoller(IQueueMessageHandler handler, IQueuePr
         if (m.DequeueCount >= options.MaxDequeueCount)
         {
             await PoisonAsync(queue, m, receipts, $"failed {m.DequeueCount} time(s), last: {reason}", cancellationToken).ConfigureAwait(false);
+            metrics?.QueueMessageProcessed(handler.QueueName, QueueOutcomes.Poisoned);
             return;
         }
+
+        // Counted before the visibility update: even if that fails, the message reappears and is tried again.
+        metrics?.QueueMessageProcessed(handler.QueueName, QueueOutcomes.Retried);
 
         try
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SemanticRouter.Core.Observability;
 
 namespace SemanticRouter.Async.Queues;
 
@@ -8,7 +9,7 @@ namespace SemanticRouter.Async.Queues;
 /// per handler for the life of the process. Not started under the Functions host, whose queue
 /// triggers invoke the same handlers.
 /// </summary>
-internal sealed partial class QueueWorkerService(IEnumerable<IQueueMessageHandler> handlers, IQueueProvider queues, PoisonQueue poison, QueuePollerOptions options, ILoggerFactory loggers) : BackgroundService
+internal sealed partial class QueueWorkerService(IEnumerable<IQueueMessageHandler> handlers, IQueueProvider queues, PoisonQueue poison, QueuePollerOptions options, ILoggerFactory loggers, RouterMetrics? metrics = null) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,7 +20,7 @@ internal sealed partial class QueueWorkerService(IEnumerable<IQueueMessageHandle
             LogStarting(logger, handler.QueueName, options.Workers, queues.IsInProcess ? "in-process" : "storage");
             for (var i = 0; i < options.Workers; i++)
             {
-                var poller = new QueuePoller(handler, queues, poison, options, loggers.CreateLogger<QueuePoller>());
+                var poller = new QueuePoller(handler, queues, poison, options, loggers.CreateLogger<QueuePoller>(), metrics);
                 loops.Add(Task.Run(() => poller.RunAsync(stoppingToken), CancellationToken.None));
             }
         }

@@ -14,7 +14,10 @@ public interface IResponseInterceptor
     /// <summary>One SSE data payload (JSON chunk text, not <c>[DONE]</c>); return the text to send on.</summary>
     string OnStreamEvent(string data) => data;
 
-    /// <summary>The stream ended; <paramref name="completed"/> is false for aborted or failed streams.</summary>
+    /// <summary>
+    /// The stream ended; <paramref name="completed"/> is false for aborted or failed streams. For a complete stream it is
+    /// called when the upstream's <c>[DONE]</c> arrives, before the client is sent <c>[DONE]</c>.
+    /// </summary>
     ValueTask OnStreamEndAsync(bool completed, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>

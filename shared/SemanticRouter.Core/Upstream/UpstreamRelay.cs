@@ -147,6 +147,7 @@ public static class UpstreamRelay
         using var _ = upstream;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var completed = false;
+        var ended = false;
         try
         {
             await using var stream = await upstream.Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -166,7 +167,11 @@ public static class UpstreamRelay
                     var data = line.AsSpan(5).TrimStart(' ').ToString();
                     if (data == "[DONE]")
                     {
+                        // Interceptors finish before the client sees [DONE]: a durable hand-off (HaluGate's audit)
+                        // is done by the time the client knows the answer is complete.
                         completed = true;
+                        ended = true;
+                        await EndStreamAsync(interceptors, !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
                         pending.Append("data: [DONE]\n");
                         continue;
                     }
@@ -202,10 +207,18 @@ public static class UpstreamRelay
         }
         finally
         {
-            foreach (var interceptor in interceptors)
+            if (!ended)
             {
-                await interceptor.OnStreamEndAsync(completed && !cancellationToken.IsCancellationRequested, CancellationToken.None).ConfigureAwait(false);
+                await EndStreamAsync(interceptors, completed && !cancellationToken.IsCancellationRequested).ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task EndStreamAsync(IReadOnlyList<IResponseInterceptor> interceptors, bool completed)
+    {
+        foreach (var interceptor in interceptors)
+        {
+            await interceptor.OnStreamEndAsync(completed, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

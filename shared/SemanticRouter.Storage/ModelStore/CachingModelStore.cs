@@ -115,13 +115,16 @@ internal sealed class CachingModelStore : IModelStore
 
             // Load every changed model fully before publishing anything: readers keep the old
             // snapshot until the new one is complete.
-            var changed = manifest.Models.Where(m => !before.Loaded.TryGetValue(m.Name, out var old) || old.ContentHash != m.ContentHash).ToList();
+            // Without prefetch only models already in use are replaced; the rest load on first use.
+            var changed = manifest.Models.Where(m => before.Loaded.TryGetValue(m.Name, out var old) ? old.ContentHash != m.ContentHash : _options.PrefetchAll).ToList();
             var loaded = await Task.WhenAll(changed.Select(m => LoadCoreSharedAsync(m, cancellationToken))).ConfigureAwait(false);
             var builder = ImmutableDictionary.CreateBuilder<string, ModelLocation>(StringComparer.Ordinal);
             foreach (var entry in manifest.Models)
             {
-                var location = loaded.FirstOrDefault(l => l.Name == entry.Name) ?? before.Loaded[entry.Name];
-                builder[entry.Name] = location;
+                if ((loaded.FirstOrDefault(l => l.Name == entry.Name) ?? before.Loaded.GetValueOrDefault(entry.Name)) is { } location)
+                {
+                    builder[entry.Name] = location;
+                }
             }
 
             Snapshot after;
@@ -275,7 +278,16 @@ internal sealed class CachingModelStore : IModelStore
         {
             try
             {
-                await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+                if (_options.PrefetchAll)
+                {
+                    await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    // Only the manifest (for the refresh's tag); models load when asked for.
+                    await GetManifestAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 break;
             }
             catch (Exception e) when (e is not OperationCanceledException)

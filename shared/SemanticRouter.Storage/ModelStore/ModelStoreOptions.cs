@@ -19,6 +19,13 @@ public sealed record ModelStoreOptions
     /// <summary>How often the manifest is re-checked; <see cref="TimeSpan.Zero"/> disables background refresh.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// True (the default, what <c>models pull</c> wants): the background start downloads every model in the manifest and
+    /// a refresh downloads every changed one. False (the router): only models someone asked for (<see cref="IModelStore.GetAsync"/>)
+    /// are downloaded, and a refresh replaces only those; a model the config does not use is never fetched.
+    /// </summary>
+    public bool PrefetchAll { get; init; } = true;
+
     /// <summary>Maximum files downloaded at once across models.</summary>
     public int MaxParallelDownloads { get; init; } = 4;
 
