@@ -113,9 +113,9 @@ await audited.StartAsync();
 using var chat = new HttpClient { BaseAddress = RouterApplication.BoundAddress(audited) };
 HttpContent Chat(string word) => JsonContent.Create(JsonDocument.Parse($$"""{"model":"MoM","context":["{{Context}}"],"messages":[{"role":"user","content":"Tell me about the Eiffel Tower ({{word}})."}]}""").RootElement);
 var (plainLatency, auditedLatency) = await PairedLatencyAsync(() => chat.PostAsync("/v1/chat/completions", Chat("plain")), () => chat.PostAsync("/v1/chat/completions", Chat("audited")));
-var auditQueue = account.GetQueueClient(QueueNames.HalugateAudits);
+var queuedAudits = await account.GetQueueClient(QueueNames.HalugateAudits).GetApproximateCountAsync();
 Console.WriteLine(string.Create(inv, $"audit hand-off: chat, no audit (baseline)      p50 {plainLatency.P50,7:F3} ms  p99 {plainLatency.P99,7:F3} ms  1.00x"));
-Console.WriteLine(string.Create(inv, $"audit hand-off: chat, audit on Azurite queue   p50 {auditedLatency.P50,7:F3} ms  p99 {auditedLatency.P99,7:F3} ms  {auditedLatency.P50 / plainLatency.P50:F2}x (p50), +{auditedLatency.P50 - plainLatency.P50:F3} ms; {await auditQueue.GetApproximateCountAsync()} audits queued"));
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, audit on Azurite queue   p50 {auditedLatency.P50,7:F3} ms  p99 {auditedLatency.P99,7:F3} ms  {auditedLatency.P50 / plainLatency.P50:F2}x (p50), +{auditedLatency.P50 - plainLatency.P50:F3} ms; {queuedAudits} audits queued"));
 await audited.StopAsync();
 return 0;
 

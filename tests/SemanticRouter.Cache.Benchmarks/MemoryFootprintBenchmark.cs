@@ -46,7 +46,7 @@ internal static class MemoryFootprintBenchmark
         {
             var exact = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes((long)i)));
             var key = new CacheKey("default", string.Empty, "qwen3-8b", "faq|default||qwen3-8b|sentence-embedder@0123456789ab|json", exact, Terms: "a1b2c3d4,e5f6a7b8,c9d0e1f2,a3b4c5d6");
-            var completion = Encoding.UTF8.GetBytes($$"""{"id":"chatcmpl-{{i}}","object":"chat.completion","created":1700000000,"model":"qwen3-8b","choices":[{"index":0,"message":{"role":"assistant","content":"{{answerText}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":40,"total_tokens":52}}""");
+            var completion = Encoding.UTF8.GetBytes($$$"""{"id":"chatcmpl-{{{i}}}","object":"chat.completion","created":1700000000,"model":"qwen3-8b","choices":[{"index":0,"message":{"role":"assistant","content":"{{{answerText}}}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":40,"total_tokens":52}}""");
             _ = store.WriteAsync(key, Unit(random), completion, TimeSpan.FromHours(1), CancellationToken.None);
         }
 

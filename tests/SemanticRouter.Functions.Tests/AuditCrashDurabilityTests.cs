@@ -82,7 +82,13 @@ public sealed class AuditCrashDurabilityTests : IAsyncLifetime
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Kill once a fair number has been answered (a loaded machine may take a while), with requests still in flight.
+        var waited = Stopwatch.StartNew();
+        while (answered.Count < 30 && waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(20);
+        }
+
         router.Kill(entireProcessTree: true);
         await router.WaitForExitAsync();
         stop.Cancel();
