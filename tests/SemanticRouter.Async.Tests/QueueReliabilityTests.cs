@@ -90,16 +90,7 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
         Assert.Equal(1, (await view.LoadAsync(CancellationToken.None)).Pairs[RatingsDocument.Key("malformed", "small")].Stars[4]);
     }
 
-    /// <remarks>
-    /// What makes this test strong is contention, not volume: small batches (16) spread 1,200 messages over ~75
-    /// compare-and-swap rounds on one blob from eight workers, the test asserts that every worker applied messages and
-    /// that writes did conflict and were retried, and a 512-id dedupe window rolls over (as 8,000 messages against the
-    /// default 4,096 did). 8,000 messages in batches of 128 took 3.5 of the suite's 10 minutes in Azurite round trips.
-    /// </remarks>
     [Fact]
-<<<<<<< HEAD
-    public async Task Eight_concurrent_ingestion_workers_with_conflicting_writes_equal_a_sequential_reference()
-=======
     public async Task Every_delivery_is_counted_once_by_outcome_including_duplicates_retries_and_poller_poisons()
     {
         using var metrics = new RouterMetrics();
@@ -160,9 +151,14 @@ public sealed class QueueReliabilityTests(AzuriteServer azurite) : AzuriteTest(a
         Assert.Equal(6, counted.Values.Sum());
     }
 
+    /// <remarks>
+    /// What makes this test strong is contention, not volume: small batches (16) spread 1,200 messages over ~75
+    /// compare-and-swap rounds on one blob from eight workers, the test asserts that every worker applied messages and
+    /// that writes did conflict and were retried, and a 512-id dedupe window rolls over (as 8,000 messages against the
+    /// default 4,096 did). 8,000 messages in batches of 128 took 3.5 of the suite's 10 minutes in Azurite round trips.
+    /// </remarks>
     [Fact]
-    public async Task Eight_concurrent_ingestion_workers_over_8000_messages_equal_a_sequential_reference()
->>>>>>> 3de1cce (Durable audit hand-off, lazy model store, config-driven readiness, every queue outcome counted (issue 20, items 1, 3, 4, 5))
+    public async Task Eight_concurrent_ingestion_workers_with_conflicting_writes_equal_a_sequential_reference()
     {
         const int Workers = 8;
         const int PerWorker = 150;
