@@ -9,6 +9,7 @@ their heads. Two reasons:
 
 The exported graph is a whole 6-layer BERT (input_ids, attention_mask → outputs), loadable by the existing C# kinds."""
 import copy
+import hashlib
 import os
 import random
 
@@ -44,8 +45,25 @@ def additive_mask(mask):
     return (1.0 - mask[:, None, None, :].to(torch.float32)) * -10000.0
 
 
+STATE_CACHE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".cache", "trunk-states")
+
+
 def cache_states(trunk, id_lists, batch=64):
-    """Hidden states after the frozen layers, one float16 [tokens, 384] tensor per example (padding cut off)."""
+    """Hidden states after the frozen layers, one float16 [tokens, 384] tensor per example (padding cut off).
+    Also kept on disk (models/.cache/trunk-states, keyed by the frozen depth and the token ids), so a second run —
+    a learning-curve point, a re-export — does not recompute them."""
+    digest = hashlib.sha256(repr((trunk.frozen, [list(x) for x in id_lists])).encode()).hexdigest()[:20]
+    path = os.path.join(STATE_CACHE, f"{trunk.frozen}-{digest}.pt")
+    if os.path.exists(path):
+        return torch.load(path)
+    out = _compute_states(trunk, id_lists, batch)
+    os.makedirs(STATE_CACHE, exist_ok=True)
+    torch.save(out, path + ".tmp")
+    os.replace(path + ".tmp", path)
+    return out
+
+
+def _compute_states(trunk, id_lists, batch):
     out = [None] * len(id_lists)
     order = sorted(range(len(id_lists)), key=lambda i: len(id_lists[i]))
     for i in range(0, len(order), batch):

@@ -85,8 +85,6 @@ def build(tok):
     cat_id = {c: i for i, c in enumerate(CATEGORIES)}
     rng = finetune.rng_for(common.SEED)
     domain_rows = dom["train"]
-    if DATA_FRACTION < 1:
-        domain_rows = [e for e in domain_rows if rng.random() < DATA_FRACTION]
     jb_label = {e["text"]: e["label"] for e in jb["train"]}
     examples, seen = [], set()
     for e in domain_rows:
@@ -98,6 +96,9 @@ def build(tok):
             examples.append({"text": e["text"], "domain": -100, "jailbreak": e["label"]})
     for e in examples:
         e["ids"] = tok.encode(e["text"], TRAIN_LEN)[0]
+        # Learning-curve runs keep a seeded fraction of the domain-labelled rows (after the trunk states of all rows
+        # are cached, so every curve point reuses one cache); jailbreak-only rows are always kept.
+        e["keep"] = e["domain"] == -100 or DATA_FRACTION >= 1 or rng.random() < DATA_FRACTION
     return dom, extra, jb, examples, cat_id
 
 
@@ -119,10 +120,13 @@ def train_heads(base, trunk, examples, evals):
     started = time.time()
     states = finetune.cache_states(trunk, [e["ids"] for e in examples])
     print(f"cached trunk states of {len(examples)} examples in {time.time() - started:.0f} s", flush=True)
+    kept = [k for k, e in enumerate(examples) if e["keep"]]
+    examples, states = [examples[k] for k in kept], [states[k] for k in kept]
     heads = Heads(base)
-    opt = torch.optim.AdamW([{"params": heads.upper.parameters(), "lr": LR},
-                             {"params": list(heads.domain.parameters()) + list(heads.jailbreak.parameters()), "lr": HEAD_LR}],
-                            weight_decay=0.01)
+    groups = [{"params": list(heads.upper.parameters()), "lr": LR},
+              {"params": list(heads.domain.parameters()) + list(heads.jailbreak.parameters()), "lr": HEAD_LR}]
+    # FROZEN_LAYERS=6 (a learning-curve point: the frozen encoder, heads only) has no upper layers to train.
+    opt = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=0.01)
     rng = finetune.rng_for(common.SEED)
     lengths = [len(e["ids"]) for e in examples]
     steps = EPOCHS * math.ceil(len(examples) / BATCH)
@@ -292,9 +296,20 @@ def main():
     gold = {p: np.array([cat_id[e["label"]] for e in dom[p]]) for p in ("val", "test")}
     evals = {p: (states_of([e["question"] for e in dom[p]]), gold[p], states_of([e["text"] for e in jb[p]]),
                  np.array([e["label"] for e in jb[p]])) for p in ("val", "test")}
-    heads, history, train_seconds = train_heads(enc, trunk, examples, evals)
+    saved = os.path.join(CACHE, f"{NAME}.heads.frozen{finetune.FROZEN}.pt")
+    if os.environ.get("REUSE_HEADS") == "1" and os.path.exists(saved):
+        # Re-export / re-evaluate the trained heads of an earlier run (same data, same seed) without retraining.
+        heads = Heads(enc)
+        blob = torch.load(saved)
+        heads.load_state_dict(blob["state"])
+        heads.eval()
+        history, train_seconds = blob["history"], blob["seconds"]
+    else:
+        heads, history, train_seconds = train_heads(enc, trunk, examples, evals)
+        if not CURVE_ONLY:
+            torch.save({"state": heads.state_dict(), "history": history, "seconds": train_seconds}, saved)
     curve = {"frozen_layers": finetune.FROZEN, "data_fraction": DATA_FRACTION, "epochs": EPOCHS,
-             "training_examples": len(examples), "history": history, "seconds": train_seconds}
+             "training_examples": sum(e["keep"] for e in examples), "history": history, "seconds": train_seconds}
     if CURVE_ONLY:
         path = os.path.join(MODELS, "reports", NAME + ".curve.json")
         points = json.load(open(path, encoding="utf-8")) if os.path.exists(path) else []

@@ -1,8 +1,9 @@
 """The domain head's wide path: a linear classifier straight over token unigrams and hashed token bigrams (one
-logit vector per feature, no bottleneck), the fastText/TF-IDF-style model whose logits are mixed with the shared
-bag's domain head. The bag squeezes every feature through a 128-wide vector that also serves the jailbreak head;
-this path gives each of ~424k features its own 14 logits, which is what the word-level TF-IDF baseline has and
-the bag lacks. Inputs are the same input_ids/attention_mask; the hashing happens in the graph."""
+logit vector per feature, no bottleneck), the fastText/TF-IDF-style model whose logits are mixed with the fine-tuned
+encoder's domain head. The encoder sees a sentence through a 384-wide pooled vector shared with the jailbreak head;
+this path gives each of ~424k features its own 14 logits — the lexical evidence a TF-IDF model has (rare subject
+terms), which complements the encoder's sense of meaning. Inputs are the same input_ids/attention_mask; the hashing
+happens in the graph."""
 import torch
 from torch import nn
 
@@ -55,19 +56,19 @@ class ExportWideLinear(nn.Module):
 
 
 class ExportDomainEnsemble(nn.Module):
-    """One graph: the bag's two heads and the wide path. Domain logits are the weighted mean of the two models'
+    """One graph: the encoder's two heads and the wide path. Domain logits are the weighted mean of the two models'
     log-probabilities plus a prior correction, divided by a temperature (all chosen on validation), so softmax gives a
-    calibrated geometric mix of the two distributions; the jailbreak head is the bag's, unchanged."""
+    calibrated geometric mix of the two distributions; the jailbreak head is the encoder's, unchanged."""
 
-    def __init__(self, bag, wide, wide_weight, prior_shift, temperature):
+    def __init__(self, encoder, wide, wide_weight, prior_shift, temperature):
         super().__init__()
-        self.bag, self.wide = bag, wide
+        self.encoder, self.wide = encoder, wide
         self.wide_weight = float(wide_weight)
         self.temperature = float(temperature)
         self.register_buffer("prior_shift", prior_shift.detach().to(torch.float32).clone())
 
     def forward(self, ids, mask):
-        d, j = self.bag(ids, mask)
+        d, j = self.encoder(ids, mask)
         w = self.wide(ids, mask)
         mixed = (1 - self.wide_weight) * torch.log_softmax(d, -1) + self.wide_weight * torch.log_softmax(w, -1)
         return (mixed + self.prior_shift) / self.temperature, j
