@@ -1,7 +1,11 @@
+// The SDK marks its Responses client evaluation-only (OPENAI001); it is the client the Responses API tests must use.
+#pragma warning disable OPENAI001
+
 using System.ClientModel;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
+using OpenAI.Responses;
 using SemanticRouter.Functions.Hosting;
 using SemanticRouter.Functions.Testing;
 
@@ -28,6 +32,10 @@ internal sealed class RunningRouter : IAsyncDisposable
     /// <summary>An official OpenAI .NET SDK client pointed at the router.</summary>
     public ChatClient Chat(string model) =>
         new(model, new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    /// <summary>The official OpenAI .NET SDK's Responses client pointed at the router.</summary>
+    public ResponsesClient Responses() =>
+        new(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -79,6 +79,12 @@ public sealed class LoopbackBackend : IAsyncDisposable
     /// </summary>
     public Func<ChatCall, string>? AnswerText { get; set; }
 
+    /// <summary>
+    /// When it returns a call for a request, the answer is that one function call (<c>finish_reason: tool_calls</c>, no
+    /// text) instead of text; streams send the call's name first and its arguments in two fragments.
+    /// </summary>
+    public Func<ChatCall, BackendToolCall?>? ToolCall { get; set; }
+
     /// <summary>Sent as <c>reasoning_content</c>: in the answer's message, or in the first chunk of a stream.</summary>
     public string? Reasoning { get; set; }
 
@@ -192,6 +198,12 @@ public sealed class LoopbackBackend : IAsyncDisposable
         }
 
         var answer = AnswerText?.Invoke(new ChatCall(number, model, body)) ?? $"{Name} answered {model}" + (stream ? " " : string.Empty);
+        if (Behavior == BackendBehavior.Ok && ToolCall?.Invoke(new ChatCall(number, model, body)) is { } toolCall)
+        {
+            await WriteToolCallAsync(http, model, stream, toolCall);
+            return;
+        }
+
         switch (Behavior)
         {
             case BackendBehavior.ServerError:
@@ -274,6 +286,65 @@ public sealed class LoopbackBackend : IAsyncDisposable
         await http.Response.Body.WriteAsync(json);
     }
 
+    private async Task WriteToolCallAsync(HttpContext http, string model, bool stream, BackendToolCall call)
+    {
+        if (stream)
+        {
+            http.Response.ContentType = "text/event-stream";
+            var half = call.Arguments.Length / 2;
+            var first = new JsonObject { ["index"] = 0, ["id"] = call.Id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = string.Empty } };
+            foreach (var delta in new[] { first, Fragment(call.Arguments[..half]), Fragment(call.Arguments[half..]) })
+            {
+                await http.Response.WriteAsync($"data: {ToolChunk(model, delta, null)}\n\n");
+                await http.Response.Body.FlushAsync();
+            }
+
+            await http.Response.WriteAsync($"data: {ToolChunk(model, null, "tool_calls")}\n\n");
+            if (StreamUsage)
+            {
+                await http.Response.WriteAsync($$"""data: {"id":"chatcmpl-stream","object":"chat.completion.chunk","created":1700000000,"model":"{{model}}","choices":[],"usage":{{Usage().ToJsonString()}}}""" + "\n\n");
+            }
+
+            await http.Response.WriteAsync("data: [DONE]\n\n");
+            return;
+        }
+
+        var message = new JsonObject
+        {
+            ["role"] = "assistant",
+            ["content"] = null,
+            ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = call.Id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = call.Name, ["arguments"] = call.Arguments } }),
+        };
+        var json = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["id"] = "chatcmpl-" + Name,
+            ["object"] = "chat.completion",
+            ["created"] = 1700000000,
+            ["model"] = model,
+            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = "tool_calls" }),
+            ["usage"] = Usage(),
+        }.ToJsonString());
+        http.Response.ContentType = "application/json";
+        http.Response.ContentLength = json.Length;
+        await http.Response.Body.WriteAsync(json);
+
+        static JsonObject Fragment(string arguments) => new() { ["index"] = 0, ["function"] = new JsonObject { ["arguments"] = arguments } };
+    }
+
+    private static string ToolChunk(string model, JsonObject? call, string? finish) => new JsonObject
+    {
+        ["id"] = "chatcmpl-stream",
+        ["object"] = "chat.completion.chunk",
+        ["created"] = 1700000000,
+        ["model"] = model,
+        ["choices"] = new JsonArray(new JsonObject
+        {
+            ["index"] = 0,
+            ["delta"] = call is null ? new JsonObject() : new JsonObject { ["tool_calls"] = new JsonArray(call) },
+            ["finish_reason"] = finish,
+        }),
+    }.ToJsonString();
+
     private bool TakeFailure()
     {
         int left;
@@ -347,6 +418,9 @@ public sealed class LoopbackBackend : IAsyncDisposable
         }.ToJsonString();
     }
 }
+
+/// <summary>A function call a <see cref="LoopbackBackend"/> answers with (see <see cref="LoopbackBackend.ToolCall"/>).</summary>
+public sealed record BackendToolCall(string Id, string Name, string Arguments);
 
 /// <summary>One request as the backend saw it.</summary>
 public sealed record ReceivedRequest(string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body)

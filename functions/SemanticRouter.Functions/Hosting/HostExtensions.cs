@@ -3,6 +3,7 @@ using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Functions.Operations.Auth;
+using SemanticRouter.Functions.Responses.Store;
 using SemanticRouter.Signals;
 using SemanticRouter.Signals.Models;
 
@@ -25,6 +26,7 @@ internal static class HostExtensions
             .Add(new ResponseCachePluginFactory(services))
             .Add(new ResponseCacheGlobalSection([(services.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).SentenceEmbedder]))
             .Add(new ObservabilitySettings.Binder())
-            .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
+            .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable))
+            .Add(new ResponseStoreSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
     }
 }

@@ -24,12 +24,12 @@ internal static class HttpExchange
         var route = RouteValues(http.Request.RouteValues);
         if (!HttpMethods.IsPost(http.Request.Method) && !HttpMethods.IsPut(http.Request.Method) && !HttpMethods.IsPatch(http.Request.Method))
         {
-            return new RouterRequest(ReadOnlyMemory<byte>.Empty, headers) { RouteValues = route };
+            return new RouterRequest(ReadOnlyMemory<byte>.Empty, headers) { RouteValues = route, Method = http.Request.Method };
         }
 
         if (length is > 0 and <= ExactReadMaxBytes)
         {
-            return new RouterRequest(await ReadExactlyAsync(http, (int)length.Value), headers) { RouteValues = route };
+            return new RouterRequest(await ReadExactlyAsync(http, (int)length.Value), headers) { RouteValues = route, Method = http.Request.Method };
         }
 
         using var buffer = new MemoryStream(4096);
@@ -66,7 +66,7 @@ internal static class HttpExchange
             ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        return new RouterRequest(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), headers) { RouteValues = route };
+        return new RouterRequest(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), headers) { RouteValues = route, Method = http.Request.Method };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Core.Upstream;
 using SemanticRouter.Functions.Endpoints;
 using SemanticRouter.Functions.Operations;
+using SemanticRouter.Functions.Responses;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -31,7 +32,9 @@ internal static class ServiceCollectionExtensions
         services.AddHostedService<UpstreamHealthChecker>();
         services.AddSingleton<IReadinessCheck, UpstreamReadiness>();
         services.AddSingleton<RouterPipeline>();
-        services.AddSingleton<IRouterFunction, ChatCompletionsFunction>();
+        // One instance behind /v1/chat/completions and the front doors that translate to it (Responses API).
+        services.AddSingleton<ChatCompletionsFunction>();
+        services.AddSingleton<IRouterFunction>(sp => sp.GetRequiredService<ChatCompletionsFunction>());
         services.AddSingleton<IRouterFunction, ModelsFunction>();
         services.AddSingleton<IRouterFunction, ModelFunction>();
         services.AddSingleton<IRouterFunction, ExplainFunction>();
@@ -42,6 +45,7 @@ internal static class ServiceCollectionExtensions
         services.AddSemanticRouterQueues(options);
         services.AddRouterOperations();
         services.AddResponseCache(options);
+        services.AddResponsesApi();
         return services;
     }
 }

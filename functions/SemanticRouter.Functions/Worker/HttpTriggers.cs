@@ -17,6 +17,12 @@ internal sealed class HttpTriggers(RouterHttpEndpoint endpoint)
     [Function("ChatCompletions")]
     public Task ChatCompletions([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/chat/completions")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "ChatCompletions");
 
+    [Function("Responses")]
+    public Task Responses([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/responses")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Responses");
+
+    [Function("Response")]
+    public Task Response([HttpTrigger(AuthorizationLevel.Anonymous, "get", "delete", Route = "v1/responses/{id}")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Response");
+
     [Function("Models")]
     public Task Models([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Models");
 

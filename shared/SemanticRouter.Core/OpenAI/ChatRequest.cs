@@ -60,38 +60,7 @@ public sealed class ChatRequest
     /// <summary>Parses and validates a request body; throws <see cref="RouterException"/> (400) on any client mistake.</summary>
     public static ChatRequest Parse(ReadOnlySpan<byte> utf8, int maxMessages)
     {
-        // The JSON reader does not check UTF-8 inside strings until they are read; check up front.
-        if (!System.Text.Unicode.Utf8.IsValid(utf8))
-        {
-            throw RouterException.BadRequest("Request body is not valid UTF-8.", code: "invalid_json");
-        }
-
-        // The JSON reader accepts a "\ud800" escape without its pair; reading that string later throws. Only bodies
-        // with a surrogate escape pay for the check (clients that escape all non-ASCII text send pairs for emoji).
-        if (HasSurrogateEscape(utf8) && FirstUnpairedSurrogateEscape(utf8) is { } at)
-        {
-            throw RouterException.BadRequest($"Request body is not valid JSON: a \\u escape at byte {at} is half of a UTF-16 surrogate pair without its other half.", code: "invalid_json");
-        }
-
-        JsonNode? root;
-        try
-        {
-            root = JsonNode.Parse(utf8, NodeOptions, ParseOptions);
-        }
-        catch (JsonException e)
-        {
-            throw RouterException.BadRequest("Request body is not valid JSON: " + Describe(e), code: "invalid_json");
-        }
-        catch (InvalidOperationException)
-        {
-            throw RouterException.BadRequest("Request body is not valid UTF-8 JSON.", code: "invalid_json");
-        }
-
-        if (root is not JsonObject body)
-        {
-            throw RouterException.BadRequest("Request body must be a JSON object.", code: "invalid_json");
-        }
-
+        var body = ParseObject(utf8);
         var model = RequireString(body, "model");
         if (model.Length == 0 || model.Length > 256)
         {
@@ -138,6 +107,43 @@ public sealed class ChatRequest
         CheckOptionalKind(body, "tools", JsonValueKind.Array);
         CheckOptionalKind(body, "user", JsonValueKind.String);
         return new ChatRequest(body, model, stream);
+    }
+
+    /// <summary>
+    /// Parses a JSON request body into a mutable object with the router's rules (valid UTF-8, no unpaired surrogate
+    /// escapes, no duplicate keys, bounded depth); throws <see cref="RouterException"/> (400) otherwise. Every front
+    /// door (chat completions, Responses) reads its body through here.
+    /// </summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
+    {
+        // The JSON reader does not check UTF-8 inside strings until they are read; check up front.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            throw RouterException.BadRequest("Request body is not valid UTF-8.", code: "invalid_json");
+        }
+
+        // The JSON reader accepts a "\ud800" escape without its pair; reading that string later throws. Only bodies
+        // with a surrogate escape pay for the check (clients that escape all non-ASCII text send pairs for emoji).
+        if (HasSurrogateEscape(utf8) && FirstUnpairedSurrogateEscape(utf8) is { } at)
+        {
+            throw RouterException.BadRequest($"Request body is not valid JSON: a \\u escape at byte {at} is half of a UTF-16 surrogate pair without its other half.", code: "invalid_json");
+        }
+
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(utf8, NodeOptions, ParseOptions);
+        }
+        catch (JsonException e)
+        {
+            throw RouterException.BadRequest("Request body is not valid JSON: " + Describe(e), code: "invalid_json");
+        }
+        catch (InvalidOperationException)
+        {
+            throw RouterException.BadRequest("Request body is not valid UTF-8 JSON.", code: "invalid_json");
+        }
+
+        return root as JsonObject ?? throw RouterException.BadRequest("Request body must be a JSON object.", code: "invalid_json");
     }
 
     /// <summary>Extracts the text of a message content (string, or an array of parts).</summary>

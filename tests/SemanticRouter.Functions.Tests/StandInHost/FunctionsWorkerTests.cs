@@ -23,6 +23,8 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
     internal static readonly Dictionary<string, string> ExpectedFunctions = new(StringComparer.Ordinal)
     {
         ["ChatCompletions"] = "httpTrigger POST v1/chat/completions",
+        ["Responses"] = "httpTrigger POST v1/responses",
+        ["Response"] = "httpTrigger GET,DELETE v1/responses/{id}",
         ["Models"] = "httpTrigger GET v1/models",
         ["Model"] = "httpTrigger GET v1/models/{id}",
         ["Feedback"] = "httpTrigger POST v1/feedback",
@@ -133,6 +135,69 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
         }
 
         await AssertSucceededAsync(result);
+    }
+
+    [Fact]
+    public async Task Responses_api_invocations_answer_stream_get_and_delete_through_the_worker()
+    {
+        using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = new StringContent("""{"model":"MoM","input":"What is the derivative of x^5?"}""", Encoding.UTF8, "application/json") };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClientKey);
+        var (created, createResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Responses", create);
+        string id;
+        using (created)
+        {
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+            Assert.Equal("large", created.Headers.GetValues("x-vsr-selected-model").Single());
+            var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+            Assert.Equal("response", (string?)body["object"]);
+            Assert.Equal("completed", (string?)body["status"]);
+            Assert.Equal("a answered big-model", (string?)body["output"]![0]!["content"]![0]!["text"]);
+            id = (string)body["id"]!;
+        }
+
+        await AssertSucceededAsync(createResult);
+
+        using var stream = new HttpRequestMessage(HttpMethod.Post, "/v1/responses") { Content = new StringContent($$"""{"model":"MoM","input":"and x^6?","stream":true,"previous_response_id":"{{id}}"}""", Encoding.UTF8, "application/json") };
+        stream.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ClientKey);
+        var (streamed, streamResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Responses", stream);
+        using (streamed)
+        {
+            Assert.Equal("text/event-stream", streamed.Content.Headers.ContentType?.MediaType);
+            var events = await streamed.Content.ReadAsStringAsync();
+            Assert.StartsWith("event: response.created\n", events, StringComparison.Ordinal);
+            Assert.Contains("event: response.output_text.delta\n", events, StringComparison.Ordinal);
+            Assert.Contains("event: response.completed\n", events, StringComparison.Ordinal);
+            Assert.DoesNotContain("chat.completion.chunk", events, StringComparison.Ordinal);
+        }
+
+        await AssertSucceededAsync(streamResult);
+        var sent = worker.Backend.Requests.Last(r => r.Body.Contains("and x^6?", StringComparison.Ordinal)).Json["messages"]!.AsArray();
+        Assert.Contains(sent, m => (string?)m!["role"] == "assistant" && (string?)m["content"] == "a answered big-model");
+
+        var (fetched, fetchResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Response", Get($"/v1/responses/{id}", ClientKey));
+        using (fetched)
+        {
+            Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+            Assert.Equal(id, (string?)JsonNode.Parse(await fetched.Content.ReadAsStringAsync())!["id"]);
+        }
+
+        await AssertSucceededAsync(fetchResult);
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/v1/responses/{id}") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", ClientKey) } };
+        var (deleted, deleteResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Response", delete);
+        using (deleted)
+        {
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.True((bool)JsonNode.Parse(await deleted.Content.ReadAsStringAsync())!["deleted"]!);
+        }
+
+        await AssertSucceededAsync(deleteResult);
+        var (gone, goneResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Response", Get($"/v1/responses/{id}", ClientKey));
+        using (gone)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        await AssertSucceededAsync(goneResult);
     }
 
     [Fact]
