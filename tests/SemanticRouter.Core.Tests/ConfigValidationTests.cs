@@ -72,6 +72,7 @@ public sealed class ConfigValidationTests
     [InlineData("weight: 3}", "weight: -3}", "providers.models[0].backend_refs[0].weight", "must be between 0")]
     [InlineData("base_url: \"http://127.0.0.1:9003/v1\"", "base_url: \"ftp://x\"", "providers.models[1].backend_refs[0].base_url", "absolute http(s) URL")]
     [InlineData("api_key_env: SMALL_KEY", "api_key: sk-secret", "providers.models[0].api_key", "secrets are not read from config files")]
+    [InlineData("provider_model_id: qwen3-8b", "provider_model_id: qwen3-8b\n      api_format: responses", "providers.models[0].api_format", "responses is not supported")]
     [InlineData("mode: insert}", "mode: shout}", "routing.decisions[0].plugins[0].configuration.mode", "must be one of insert | replace | append")]
     [InlineData("{type: system_prompt,", "{type: teleport,", "routing.decisions[0].plugins[0].type", "unknown plugin type \"teleport\"")]
     [InlineData("case_sensitive: false}", "case_sensitive: false, colour: red}", "routing.signals.keywords[0].colour", "unknown key \"colour\"")]

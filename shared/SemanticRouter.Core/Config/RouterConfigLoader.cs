@@ -170,6 +170,12 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             m["api_key"].Error("secrets are not read from config files; put the key in an environment variable or app setting and name it with api_key_env");
         }
 
+        if (m.String("api_format") == "responses")
+        {
+            // Native Responses API backends are not built (issue 18): /v1/responses reaches every backend as chat completions.
+            m["api_format"].Error("responses is not supported (the router calls backends with chat completions; /v1/responses requests are translated, see docs/api.md); remove api_format");
+        }
+
         var inherited = new BackendDefaults(
             m.Enum("provider", "openai", "vllm", AzureProvider),
             m.String("api_key_env"),

@@ -6,7 +6,8 @@ namespace SemanticRouter.Core.Observability;
 /// <summary>
 /// Token counts from an OpenAI <c>usage</c> object: the top-level one of a JSON answer, or the
 /// last one in a stream's tail (the final chunk when the client asked for
-/// <c>stream_options.include_usage</c>, or a backend that always sends it).
+/// <c>stream_options.include_usage</c>, or a backend that always sends it). Responses API answers count too:
+/// <c>input_tokens</c>/<c>output_tokens</c>, top-level or in the <c>response</c> of a <c>response.completed</c> event.
 /// </summary>
 public readonly record struct TokenUsage(long PromptTokens, long CompletionTokens)
 {
@@ -27,6 +28,30 @@ public readonly record struct TokenUsage(long PromptTokens, long CompletionToken
                 {
                     reader.Read();
                     return ReadUsage(ref reader);
+                }
+
+                if (reader.CurrentDepth == 1 && reader.ValueTextEquals("response"u8))
+                {
+                    // A Responses stream event: the usage is the event's response's.
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        return null;
+                    }
+
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        if (reader.ValueTextEquals("usage"u8))
+                        {
+                            reader.Read();
+                            return ReadUsage(ref reader);
+                        }
+
+                        reader.Read();
+                        reader.Skip();
+                    }
+
+                    return null;
                 }
 
                 reader.Read();
@@ -74,8 +99,8 @@ public readonly record struct TokenUsage(long PromptTokens, long CompletionToken
         var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var isPrompt = reader.ValueTextEquals("prompt_tokens"u8);
-            var isCompletion = reader.ValueTextEquals("completion_tokens"u8);
+            var isPrompt = reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8);
+            var isCompletion = reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8);
             reader.Read();
             if ((isPrompt || isCompletion) && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0)
             {
