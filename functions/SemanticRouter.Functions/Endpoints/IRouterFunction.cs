@@ -1,3 +1,4 @@
+using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 
 namespace SemanticRouter.Functions.Endpoints;
@@ -21,4 +22,10 @@ internal interface IRouterFunction
     bool IsManagement => false;
 
     Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// An error answer in this function's own protocol, for failures decided around it (auth, limits, headers, body
+    /// size): OpenAI's shape unless the front door speaks another (Anthropic's for <c>/v1/messages</c>).
+    /// </summary>
+    RouterResponse Error(RouterException e) => RouterPipeline.Error(e);
 }

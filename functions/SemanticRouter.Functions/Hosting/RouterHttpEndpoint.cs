@@ -9,7 +9,7 @@ namespace SemanticRouter.Functions.Hosting;
 /// The one HTTP request path of the app, behind both hosts: the standalone server maps each function on its route,
 /// and the isolated worker's <c>[HttpTrigger]</c> functions (Worker/HttpTriggers.cs) call <see cref="ServeAsync(HttpContext, string)"/>.
 /// It bounds headers, checks the method, reads the body, runs the function behind API-key auth and writes the answer
-/// (streaming SSE as it is produced); a failure it did not expect becomes an OpenAI-style 500, never a stack trace.
+/// (streaming SSE as it is produced); a failure it did not expect becomes a 500 in the function's own error shape, never a stack trace.
 /// </summary>
 internal sealed partial class RouterHttpEndpoint
 {
@@ -39,14 +39,14 @@ internal sealed partial class RouterHttpEndpoint
         var headerBytes = HeaderBytes(http.Request.Headers);
         if (headerBytes > _options.MaxHeaderBytes)
         {
-            await HttpExchange.WriteAsync(http, RouterPipeline.Error(new RouterException(431, "invalid_request_error", "headers_too_large", $"Request headers total {headerBytes} bytes; the limit is {_options.MaxHeaderBytes}.")));
+            await HttpExchange.WriteAsync(http, function.Error(new RouterException(431, "invalid_request_error", "headers_too_large", $"Request headers total {headerBytes} bytes; the limit is {_options.MaxHeaderBytes}.")));
             return;
         }
 
         if (!function.Methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
         {
             http.Response.Headers.Allow = string.Join(", ", function.Methods);
-            await HttpExchange.WriteAsync(http, RouterPipeline.Error(new RouterException(405, "invalid_request_error", "method_not_allowed", $"{http.Request.Method} is not allowed on /{function.Route}; use {string.Join(" or ", function.Methods)}.")));
+            await HttpExchange.WriteAsync(http, function.Error(new RouterException(405, "invalid_request_error", "method_not_allowed", $"{http.Request.Method} is not allowed on /{function.Route}; use {string.Join(" or ", function.Methods)}.")));
             return;
         }
 
@@ -60,7 +60,7 @@ internal sealed partial class RouterHttpEndpoint
             }
             catch (RouterException e)
             {
-                response = RouterPipeline.Error(e);
+                response = function.Error(e);
             }
 
             await HttpExchange.WriteAsync(http, response);
@@ -69,7 +69,7 @@ internal sealed partial class RouterHttpEndpoint
         {
             LogUnhandled(_logger, function.Name, e.GetType().Name);
             http.Response.Clear();
-            await HttpExchange.WriteAsync(http, RouterPipeline.Error(new RouterException(500, "server_error", "internal_error", "The router failed to handle the request.")));
+            await HttpExchange.WriteAsync(http, function.Error(new RouterException(500, "server_error", "internal_error", "The router failed to handle the request.")));
         }
     }
 

@@ -32,9 +32,10 @@ internal static class ServiceCollectionExtensions
         services.AddHostedService<UpstreamHealthChecker>();
         services.AddSingleton<IReadinessCheck, UpstreamReadiness>();
         services.AddSingleton<RouterPipeline>();
-        // One instance behind /v1/chat/completions and the front doors that translate to it (Responses API).
+        // One instance behind /v1/chat/completions and the front doors that translate to it (Responses API, Anthropic Messages).
         services.AddSingleton<ChatCompletionsFunction>();
         services.AddSingleton<IRouterFunction>(sp => sp.GetRequiredService<ChatCompletionsFunction>());
+        services.AddSingleton<IRouterFunction, MessagesFunction>();
         services.AddSingleton<IRouterFunction, ModelsFunction>();
         services.AddSingleton<IRouterFunction, ModelFunction>();
         services.AddSingleton<IRouterFunction, ExplainFunction>();

@@ -23,6 +23,9 @@ internal sealed class HttpTriggers(RouterHttpEndpoint endpoint)
     [Function("Response")]
     public Task Response([HttpTrigger(AuthorizationLevel.Anonymous, "get", "delete", Route = "v1/responses/{id}")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Response");
 
+    [Function("Messages")]
+    public Task Messages([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/messages")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Messages");
+
     [Function("Models")]
     public Task Models([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/models")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Models");
 

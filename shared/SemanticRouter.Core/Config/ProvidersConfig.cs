@@ -28,6 +28,9 @@ public sealed record ModelConfig(
 {
     /// <summary><c>reasoning_family</c>: how reasoning is switched for this model; null writes nothing.</summary>
     public string? ReasoningFamily { get; init; }
+
+    /// <summary><c>api_format</c>: the protocol of this model's backends; requests and answers are translated when it is not Chat Completions.</summary>
+    public ApiFormat ApiFormat { get; init; }
 }
 
 /// <summary>`providers.models[].backend_refs[]`: one endpoint serving a model, with its auth.</summary>

@@ -176,15 +176,23 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             m["api_format"].Error("responses is not supported (the router calls backends with chat completions; /v1/responses requests are translated, see docs/api.md); remove api_format");
         }
 
+        var apiFormat = m.Enum("api_format", "openai", "chat_completions", "anthropic", "responses") == "anthropic" ? ApiFormat.Anthropic : ApiFormat.ChatCompletions;
+        var modelProvider = m.Enum("provider", "openai", "vllm", AzureProvider);
+        if (apiFormat == ApiFormat.Anthropic && modelProvider == AzureProvider)
+        {
+            m["api_format"].Error("anthropic cannot be combined with provider azure-openai (Azure OpenAI speaks Chat Completions)");
+        }
+
         var inherited = new BackendDefaults(
-            m.Enum("provider", "openai", "vllm", AzureProvider),
+            modelProvider,
             m.String("api_key_env"),
             m.String("auth_header"),
             m.String("auth_prefix"),
             m.String("api_version"),
             m.String("deployment"),
             m.String("chat_path"),
-            m.StringMap("extra_headers"));
+            m.StringMap("extra_headers"),
+            apiFormat);
 
         var backends = new List<BackendRefConfig>();
         var backendNames = new HashSet<string>(StringComparer.Ordinal);
@@ -236,7 +244,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             return null;
         }
 
-        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value), reliability) { ReasoningFamily = family };
+        return new ModelConfig(name, m.String("provider_model_id") ?? name, backends, pricing, timeout is null ? null : TimeSpan.FromSeconds(timeout.Value), reliability) { ReasoningFamily = family, ApiFormat = apiFormat };
     }
 
     private static ReliabilityConfig BindReliability(ConfigNode r)
@@ -309,7 +317,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             probeTimeout);
     }
 
-    private sealed record BackendDefaults(string? Provider, string? ApiKeyEnv, string? AuthHeader, string? AuthPrefix, string? ApiVersion, string? Deployment, string? ChatPath, IReadOnlyDictionary<string, string> ExtraHeaders);
+    private sealed record BackendDefaults(string? Provider, string? ApiKeyEnv, string? AuthHeader, string? AuthPrefix, string? ApiVersion, string? Deployment, string? ChatPath, IReadOnlyDictionary<string, string> ExtraHeaders, ApiFormat ApiFormat);
 
     private static BackendRefConfig? BindBackend(ConfigNode b, string modelName, int index, BackendDefaults inherited)
     {
@@ -361,8 +369,14 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             }
         }
 
-        var authHeader = b.String("auth_header") ?? inherited.AuthHeader ?? (kind == ProviderKind.AzureOpenAI ? "api-key" : "Authorization");
-        var authPrefix = b.String("auth_prefix") ?? inherited.AuthPrefix ?? (kind == ProviderKind.AzureOpenAI ? string.Empty : "Bearer ");
+        if (kind == ProviderKind.AzureOpenAI && inherited.ApiFormat == ApiFormat.Anthropic && b["provider"].Exists)
+        {
+            b["provider"].Error("azure-openai cannot serve a model with api_format anthropic");
+        }
+
+        // Anthropic's API takes the key bare in x-api-key; Azure OpenAI in api-key; everything else as a bearer token.
+        var authHeader = b.String("auth_header") ?? inherited.AuthHeader ?? (kind == ProviderKind.AzureOpenAI ? "api-key" : inherited.ApiFormat == ApiFormat.Anthropic ? "x-api-key" : "Authorization");
+        var authPrefix = b.String("auth_prefix") ?? inherited.AuthPrefix ?? (kind == ProviderKind.AzureOpenAI || inherited.ApiFormat == ApiFormat.Anthropic ? string.Empty : "Bearer ");
         if (baseUrl is null)
         {
             return null;

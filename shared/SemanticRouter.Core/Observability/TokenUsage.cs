@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace SemanticRouter.Core.Observability;
 
 /// <summary>
-/// Token counts from an OpenAI <c>usage</c> object: the top-level one of a JSON answer, or the
+/// Token counts from an OpenAI (or Anthropic) <c>usage</c> object: the top-level one of a JSON answer, or the
 /// last one in a stream's tail (the final chunk when the client asked for
 /// <c>stream_options.include_usage</c>, or a backend that always sends it). Responses API answers count too:
 /// <c>input_tokens</c>/<c>output_tokens</c>, top-level or in the <c>response</c> of a <c>response.completed</c> event.

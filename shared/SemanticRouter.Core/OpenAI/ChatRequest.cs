@@ -112,7 +112,7 @@ public sealed class ChatRequest
     /// <summary>
     /// Parses a JSON request body into a mutable object with the router's rules (valid UTF-8, no unpaired surrogate
     /// escapes, no duplicate keys, bounded depth); throws <see cref="RouterException"/> (400) otherwise. Every front
-    /// door (chat completions, Responses) reads its body through here.
+    /// door (chat completions, Responses, Anthropic Messages) reads its body through here.
     /// </summary>
     public static JsonObject ParseObject(ReadOnlySpan<byte> utf8)
     {

@@ -19,7 +19,7 @@ public sealed class BackendHealthRegistry(TimeProvider? time = null)
     /// <summary>Forgets backends the new config no longer has, so the registry stays as large as the config.</summary>
     public void RetainOnly(IEnumerable<UpstreamModel> models)
     {
-        var keep = models.SelectMany(m => m.Backends.Select(b => (m.Name, b.Name, b.ChatCompletionsUri.AbsoluteUri))).ToHashSet();
+        var keep = models.SelectMany(m => m.Backends.Select(b => (m.Name, b.Name, b.RequestUri.AbsoluteUri))).ToHashSet();
         foreach (var key in _entries.Keys)
         {
             if (!keep.Contains(key))

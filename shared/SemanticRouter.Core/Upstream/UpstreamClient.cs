@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
+using SemanticRouter.Core.Anthropic;
+using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
@@ -54,6 +56,12 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
 
             context.Request.Body["model"] = model.Config.ProviderModelId;
             var body = ReasoningMode.Serialize(context, model.Config);
+            var anthropic = model.Config.ApiFormat == ApiFormat.Anthropic;
+            if (anthropic)
+            {
+                body = AnthropicBackendRequest.FromChat(body);
+            }
+
             foreach (var backend in model.OrderForRequest())
             {
                 var started = Stopwatch.GetTimestamp();
@@ -74,6 +82,12 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
 
                 if (response is not null)
                 {
+                    if (anthropic)
+                    {
+                        // Translated back here, before the relay: plugins, cache and metrics see a chat answer.
+                        AnthropicAnswerContent.Adapt(response, IncludeUsage(context));
+                    }
+
                     return new UpstreamResponse(response, model, backend, attempts, timeout);
                 }
 
@@ -117,7 +131,7 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         using var activity = RouterActivitySource.Source.StartActivity("router.upstream", ActivityKind.Client);
         activity?.SetTag("router.upstream.model", model.Name);
         activity?.SetTag("router.upstream.backend", backend.Name);
-        using var request = BuildRequest(context, backend, body);
+        using var request = BuildRequest(context, backend, body, model.Config.ApiFormat == ApiFormat.Anthropic);
         backend.Health.RequestStarted();
         try
         {
@@ -162,15 +176,21 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         }
     }
 
+    private static bool IncludeUsage(RoutingContext context) =>
+        context.Request.Body["stream_options"] is System.Text.Json.Nodes.JsonObject o && o["include_usage"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<bool>(out var include) && include;
+
     private static string StatusText(int status) => status switch
     {
         200 => "200",
         _ => status.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static HttpRequestMessage BuildRequest(RoutingContext context, UpstreamBackend backend, byte[] body)
+    /// <summary>The <c>anthropic-version</c> sent to Anthropic-format backends.</summary>
+    public const string AnthropicVersion = "2023-06-01";
+
+    private static HttpRequestMessage BuildRequest(RoutingContext context, UpstreamBackend backend, byte[] body, bool anthropic)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, backend.ChatCompletionsUri)
+        var request = new HttpRequestMessage(HttpMethod.Post, backend.RequestUri)
         {
             Content = new ByteArrayContent(body),
             Version = HttpVersion.Version11,
@@ -182,6 +202,12 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
         if (backend.AuthHeaderValue is not null)
         {
             headers.TryAddWithoutValidation(backend.Config.AuthHeader, backend.AuthHeaderValue);
+        }
+
+        if (anthropic)
+        {
+            // The API version the translation speaks; extra_headers below may pin another.
+            headers.TryAddWithoutValidation("anthropic-version", AnthropicVersion);
         }
 
         foreach (var (name, value) in backend.Config.ExtraHeaders)

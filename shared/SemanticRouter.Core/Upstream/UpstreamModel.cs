@@ -16,7 +16,7 @@ public sealed class UpstreamModel
     {
         Config = config;
         var registry = health ?? new BackendHealthRegistry();
-        _backends = config.BackendRefs.Select(b => new UpstreamBackend(b, config.ProviderModelId, environment, url => registry.For(config.Name, b.Name, url))).ToArray();
+        _backends = config.BackendRefs.Select(b => new UpstreamBackend(b, config.ProviderModelId, environment, url => registry.For(config.Name, b.Name, url), config.ApiFormat)).ToArray();
         _roundRobinCurrent = new long[_backends.Length];
     }
 

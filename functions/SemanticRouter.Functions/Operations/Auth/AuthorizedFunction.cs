@@ -25,6 +25,8 @@ internal sealed class AuthorizedFunction(IRouterFunction inner, IRouterSnapshotS
 
     public bool IsManagement => inner.IsManagement;
 
+    public RouterResponse Error(RouterException e) => inner.Error(e);
+
     /// <summary>Wraps every function of the app (call once when mapping endpoints).</summary>
     public static IReadOnlyList<IRouterFunction> WrapAll(IServiceProvider services, IEnumerable<IRouterFunction> functions)
     {
@@ -73,13 +75,13 @@ internal sealed class AuthorizedFunction(IRouterFunction inner, IRouterSnapshotS
         if (requests is not null && !requests.TryAcquire())
         {
             metrics.RateLimited("requests");
-            return WithLimitHeaders(RateLimited(requests, "requests"), requests, tokens);
+            return WithLimitHeaders(RateLimited(inner, requests, "requests"), requests, tokens);
         }
 
         if (tokens is not null && tokens.Remaining <= 0)
         {
             metrics.RateLimited("tokens");
-            return WithLimitHeaders(RateLimited(tokens, "tokens"), requests, tokens);
+            return WithLimitHeaders(RateLimited(inner, tokens, "tokens"), requests, tokens);
         }
 
         var response = await inner.InvokeAsync(request with { Headers = Trusted(request.Headers, key) }, cancellationToken).ConfigureAwait(false);
@@ -116,7 +118,7 @@ internal sealed class AuthorizedFunction(IRouterFunction inner, IRouterSnapshotS
     private RouterResponse Refuse(int status, string type, string code, string message, string reason)
     {
         metrics.AuthFailure(reason);
-        var response = RouterPipeline.Error(new RouterException(status, type, code, message));
+        var response = inner.Error(new RouterException(status, type, code, message));
         if (status == 401)
         {
             response.Headers["www-authenticate"] = "Bearer";
@@ -125,9 +127,9 @@ internal sealed class AuthorizedFunction(IRouterFunction inner, IRouterSnapshotS
         return response;
     }
 
-    private static RouterResponse RateLimited(WindowLimiter limiter, string kind)
+    private static RouterResponse RateLimited(IRouterFunction function, WindowLimiter limiter, string kind)
     {
-        var response = RouterPipeline.Error(new RouterException(429, "rate_limit_error", "rate_limit_exceeded", $"Rate limit reached for {kind} ({limiter.Limit} per minute). Retry after the reset."));
+        var response = function.Error(new RouterException(429, "rate_limit_error", "rate_limit_exceeded", $"Rate limit reached for {kind} ({limiter.Limit} per minute). Retry after the reset."));
         response.Headers["retry-after"] = Seconds(limiter.ResetIn);
         return response;
     }
