@@ -2,6 +2,8 @@
 #pragma warning disable OPENAI001
 
 using System.ClientModel;
+using Anthropic;
+using Anthropic.Core;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI;
 using OpenAI.Chat;
@@ -36,6 +38,10 @@ internal sealed class RunningRouter : IAsyncDisposable
     /// <summary>The official OpenAI .NET SDK's Responses client pointed at the router.</summary>
     public ResponsesClient Responses() =>
         new(new ApiKeyCredential("test-key"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    /// <summary>An official Anthropic .NET SDK client pointed at the router (no retries, so each call is one request).</summary>
+    public AnthropicClient Anthropic() =>
+        new(new ClientOptions { ApiKey = "test-key", BaseUrl = BaseAddress.ToString().TrimEnd('/'), MaxRetries = 0, Timeout = TimeSpan.FromSeconds(30) });
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }
