@@ -275,6 +275,50 @@ public sealed class AnthropicSdkClientTests : IAsyncLifetime
         Assert.Equal(failed.Headers.GetValues("x-request-id").Single(), (string?)body["request_id"]);
     }
 
+    [Fact]
+    public async Task A_repeat_is_answered_from_the_semantic_cache_streamed_or_not()
+    {
+        await using var backend = await LoopbackBackend.StartAsync("a");
+        await using var router = await RunningRouter.StartAsync($$$"""
+            version: v1
+            providers:
+              default_model: small
+              models:
+                - {name: small, provider_model_id: s, backend_refs: [{name: a, base_url: "{{{backend.BaseUrl}}}"}]}
+            routing:
+              decisions:
+                - name: faq
+                  priority: 1
+                  rules: {operator: AND, conditions: []}
+                  modelRefs: [{model: small}]
+                  plugins:
+                    - {type: response_cache, configuration: {mode: semantic, ttl_seconds: 600}}
+            global:
+              router: {auto_model_names: [MoM]}
+              stores:
+                response_cache: {backend_type: memory, embedding_model: hashing-ngram-512-v1}
+            """);
+        var ask = Ask("MoM", "How do I reset my router to factory settings?");
+
+        var first = await router.Anthropic().Messages.Create(ask);
+        using var again = await router.Http.PostAsync("/v1/messages", new StringContent(
+            """{"model":"MoM","max_tokens":256,"messages":[{"role":"user","content":"How do I reset my router to factory settings?"}]}""", Encoding.UTF8, "application/json"));
+        var streamed = new StringBuilder();
+        await foreach (var e in router.Anthropic().Messages.CreateStreaming(ask))
+        {
+            if (e.TryPickContentBlockDelta(out var delta) && delta.Delta.TryPickText(out var t))
+            {
+                streamed.Append(t.Text);
+            }
+        }
+
+        Assert.Equal("a answered s", Text(first));
+        Assert.Equal("true", again.Headers.GetValues("x-vsr-cache-hit").Single());
+        Assert.Equal("a answered s", (string?)JsonNode.Parse(await again.Content.ReadAsStringAsync())!["content"]![0]!["text"]);
+        Assert.Equal("a answered s", streamed.ToString());
+        Assert.Equal(1, backend.RequestCount);
+    }
+
     private static MessageCreateParams Ask(string model, string text) => new()
     {
         Model = model,

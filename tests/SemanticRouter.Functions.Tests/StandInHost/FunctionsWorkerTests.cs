@@ -25,6 +25,7 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
         ["ChatCompletions"] = "httpTrigger POST v1/chat/completions",
         ["Responses"] = "httpTrigger POST v1/responses",
         ["Response"] = "httpTrigger GET,DELETE v1/responses/{id}",
+        ["Messages"] = "httpTrigger POST v1/messages",
         ["Models"] = "httpTrigger GET v1/models",
         ["Model"] = "httpTrigger GET v1/models/{id}",
         ["Feedback"] = "httpTrigger POST v1/feedback",
@@ -76,6 +77,48 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
         var sent = worker.Backend.Requests.Last(r => r.Body.Contains("derivative of x^2", StringComparison.Ordinal));
         Assert.Contains("You are a math expert.", sent.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(ClientKey, sent.Body + string.Join(' ', sent.Headers.Values), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anthropic_messages_invocation_routes_and_answers_in_the_anthropic_shape()
+    {
+        const string Body = """{"model":"MoM","max_tokens":64,"messages":[{"role":"user","content":"What is the derivative of x^4?"}]}""";
+        var (response, result) = await worker.Host.InvokeHttpAsync(worker.Http, "Messages", Messages(Body, ClientKey));
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("large", response.Headers.GetValues("x-vsr-selected-model").Single());
+            var message = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+            Assert.Equal("message", (string?)message["type"]);
+            Assert.Equal("a answered big-model", (string?)message["content"]![0]!["text"]);
+            Assert.Equal("end_turn", (string?)message["stop_reason"]);
+        }
+
+        await AssertSucceededAsync(result);
+
+        var (streamed, streamResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Messages", Messages(Body.Replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\"", StringComparison.Ordinal), ClientKey));
+        using (streamed)
+        {
+            Assert.Equal("text/event-stream", streamed.Content.Headers.ContentType?.MediaType);
+            var events = (await streamed.Content.ReadAsStringAsync()).Split('\n').Where(l => l.StartsWith("event: ", StringComparison.Ordinal)).Select(l => l[7..]).ToList();
+            Assert.Equal("message_start", events[0]);
+            Assert.Contains("content_block_delta", events);
+            Assert.Equal(["message_delta", "message_stop"], events[^2..]);
+        }
+
+        await AssertSucceededAsync(streamResult);
+
+        // x-api-key is the client key as Anthropic SDKs send it; a wrong one is refused in Anthropic's error shape.
+        var (refused, refusedResult) = await worker.Host.InvokeHttpAsync(worker.Http, "Messages", Messages(Body, "not-a-key"));
+        using (refused)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+            Assert.Equal("error", (string?)error["type"]);
+            Assert.Equal("authentication_error", (string?)error["error"]!["type"]);
+        }
+
+        await AssertSucceededAsync(refusedResult);
     }
 
     [Fact]
@@ -274,6 +317,14 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }
 
+        return request;
+    }
+
+    private static HttpRequestMessage Messages(string body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("x-api-key", key);
+        request.Headers.Add("anthropic-version", "2023-06-01");
         return request;
     }
 
