@@ -171,6 +171,23 @@ public sealed class ConfigValidationTests
     }
 
     [Fact]
+    public void Api_format_anthropic_loads_with_the_x_api_key_header_and_is_checked()
+    {
+        var anthropic = Valid.Replace("provider_model_id: big-model", "provider_model_id: claude-sonnet-4-5\n      api_format: anthropic", StringComparison.Ordinal);
+        var model = Loader.Load(anthropic).FindModel("large")!;
+        Assert.Equal(ApiFormat.Anthropic, model.ApiFormat);
+        Assert.Equal("x-api-key", model.BackendRefs[0].AuthHeader);
+        Assert.Equal(string.Empty, model.BackendRefs[0].AuthPrefix);
+        Assert.Equal(ApiFormat.ChatCompletions, Loader.Load(Valid).FindModel("large")!.ApiFormat);
+
+        var (_, unknown) = Loader.TryLoad(anthropic.Replace("api_format: anthropic", "api_format: gemini", StringComparison.Ordinal));
+        Assert.Contains(unknown, e => e.Path == "providers.models[1].api_format");
+
+        var (_, azure) = Loader.TryLoad(anthropic.Replace("api_format: anthropic", "api_format: anthropic\n      provider: azure-openai\n      api_version: 2024-10-21", StringComparison.Ordinal));
+        Assert.Contains(azure, e => e.Path == "providers.models[1].api_format" && e.Message.Contains("azure-openai", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Environment_placeholders_expand_and_unset_ones_are_errors()
     {
         var templated = Valid.Replace("\"http://127.0.0.1:9003/v1\"", "\"${LARGE_URL}\"", StringComparison.Ordinal);
