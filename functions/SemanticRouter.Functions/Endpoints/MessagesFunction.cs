@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 using SemanticRouter.Core.Anthropic;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;

@@ -117,7 +117,7 @@ public sealed class AnthropicAnswerContent : HttpContent
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         // The relay reads asynchronously; a blocking read would hold a thread on the backend socket.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         public override void Flush()
         {
