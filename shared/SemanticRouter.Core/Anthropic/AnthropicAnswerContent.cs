@@ -68,19 +68,9 @@ public sealed class AnthropicAnswerContent : HttpContent
     }
 
     /// <summary>A whole (non-streamed) answer: read on the first read, with the caller's token, then served translated.</summary>
-    private sealed class TranslatedBody(Stream inner, int status) : Stream
+    private sealed class TranslatedBody(Stream inner, int status) : ReadOnlyAsyncStream
     {
         private MemoryStream? _translated;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -112,22 +102,6 @@ public sealed class AnthropicAnswerContent : HttpContent
 
             return _translated.Read(buffer.Span);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        // The relay reads asynchronously; a blocking read would hold a thread on the backend socket.
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

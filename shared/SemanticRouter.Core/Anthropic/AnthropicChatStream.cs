@@ -5,9 +5,9 @@ namespace SemanticRouter.Core.Anthropic;
 /// <summary>
 /// Reads an Anthropic event stream and yields the equivalent Chat Completions SSE bytes, event by event as they
 /// arrive: each read pulls from the backend only until at least one translated event is ready, so the relay's idle
-/// timeout and flushing work exactly as for a chat backend. Read-only.
+/// timeout and flushing work exactly as for a chat backend.
 /// </summary>
-public sealed class AnthropicChatStream(Stream inner, AnthropicChatTranslator translator) : Stream
+public sealed class AnthropicChatStream(Stream inner, AnthropicChatTranslator translator) : ReadOnlyAsyncStream
 {
     private readonly SseParser _parser = new();
     private readonly List<SseEvent> _events = [];
@@ -16,16 +16,6 @@ public sealed class AnthropicChatStream(Stream inner, AnthropicChatTranslator tr
     private byte[] _pending = [];
     private int _offset;
     private bool _ended;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -63,22 +53,6 @@ public sealed class AnthropicChatStream(Stream inner, AnthropicChatTranslator tr
         _offset += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // The relay reads asynchronously; a blocking read would hold a thread on the backend socket.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
