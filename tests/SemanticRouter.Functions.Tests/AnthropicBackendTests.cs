@@ -130,7 +130,7 @@ public sealed class AnthropicBackendTests : IAsyncLifetime
     [Fact]
     public async Task OpenAI_tool_calls_go_to_an_anthropic_backend_and_come_back()
     {
-        _claude.ToolCall = call => call.LastUserText.Length > 0 ? new ToolCallAnswer("toolu_1", "get_weather", """{"city":"Oslo"}""") : null;
+        _claude.ToolCall = call => call.LastUserText.Length > 0 ? new BackendToolCall("toolu_1", "get_weather", """{"city":"Oslo"}""") : null;
         var tool = ChatTool.CreateFunctionTool("get_weather", "Weather for a city", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}"""));
         var options = new ChatCompletionOptions { Tools = { tool }, ToolChoice = ChatToolChoice.CreateRequiredChoice() };
 

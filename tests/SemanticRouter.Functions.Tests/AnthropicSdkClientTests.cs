@@ -153,7 +153,7 @@ public sealed class AnthropicSdkClientTests : IAsyncLifetime
     public async Task Tool_use_round_trip()
     {
         _c.ToolCall = call => call.LastUserText.Contains("weather", StringComparison.Ordinal) && call.Body?["messages"]!.AsArray().All(m => (string?)m!["role"] != "tool") == true
-            ? new ToolCallAnswer("call_1", "get_weather", """{"city":"Paris"}""")
+            ? new BackendToolCall("call_1", "get_weather", """{"city":"Paris"}""")
             : null;
         _c.AnswerText = call => "It is sunny: " + (string?)call.Body!["messages"]!.AsArray().Last()!["content"];
         var tool = new Tool
@@ -201,7 +201,7 @@ public sealed class AnthropicSdkClientTests : IAsyncLifetime
     [Fact]
     public async Task Streamed_tool_use_arrives_as_input_json_deltas()
     {
-        _c.ToolCall = _ => new ToolCallAnswer("call_9", "lookup", """{"query":"semantic routing","limit":3}""");
+        _c.ToolCall = _ => new BackendToolCall("call_9", "lookup", """{"query":"semantic routing","limit":3}""");
         var json = new StringBuilder();
         string? name = null;
         string? stop = null;

@@ -36,7 +36,7 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
     public Func<ChatCall, string>? AnswerText { get; set; }
 
     /// <summary>When it returns a call, the answer is that tool use (<c>stop_reason: tool_use</c>).</summary>
-    public Func<ChatCall, ToolCallAnswer?>? ToolCall { get; set; }
+    public Func<ChatCall, BackendToolCall?>? ToolCall { get; set; }
 
     /// <summary>The next this-many requests answer 529 <c>overloaded_error</c>.</summary>
     public int FailNext

@@ -65,9 +65,6 @@ public sealed class LoopbackBackend : IAsyncDisposable
     /// <summary>Puts a running <c>usage</c> object on every stream chunk, as some vLLM builds do (vllm-project/semantic-router #2845).</summary>
     public bool UsageOnEveryChunk { get; set; }
 
-    /// <summary>When it returns a call, the answer is that one tool call (<c>finish_reason: tool_calls</c>) instead of text.</summary>
-    public Func<ChatCall, ToolCallAnswer?>? ToolCall { get; set; }
-
     /// <summary>False keeps <see cref="Requests"/> empty, so a long benchmark does not grow the heap.</summary>
     public bool RecordRequests { get; set; } = true;
 
@@ -238,12 +235,6 @@ public sealed class LoopbackBackend : IAsyncDisposable
                 return;
         }
 
-        if (ToolCall?.Invoke(new ChatCall(number, model, body)) is { } tool)
-        {
-            await WriteToolCallAsync(http, model, stream, tool);
-            return;
-        }
-
         if (stream)
         {
             http.Response.ContentType = "text/event-stream";
@@ -401,65 +392,6 @@ public sealed class LoopbackBackend : IAsyncDisposable
     }
 
     private JsonObject Usage(int? completion = null) => new() { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = completion ?? CompletionTokens, ["total_tokens"] = PromptTokens + (completion ?? CompletionTokens) };
-
-    private async Task WriteToolCallAsync(HttpContext http, string model, bool stream, ToolCallAnswer tool)
-    {
-        if (!stream)
-        {
-            http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync(new JsonObject
-            {
-                ["id"] = "chatcmpl-" + Name,
-                ["object"] = "chat.completion",
-                ["created"] = 1700000000,
-                ["model"] = model,
-                ["choices"] = new JsonArray(new JsonObject
-                {
-                    ["index"] = 0,
-                    ["message"] = new JsonObject
-                    {
-                        ["role"] = "assistant",
-                        ["content"] = null,
-                        ["tool_calls"] = new JsonArray(new JsonObject { ["id"] = tool.Id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = tool.Name, ["arguments"] = tool.Arguments } }),
-                    },
-                    ["finish_reason"] = "tool_calls",
-                }),
-                ["usage"] = Usage(),
-            }.ToJsonString());
-            return;
-        }
-
-        http.Response.ContentType = "text/event-stream";
-        await http.Response.WriteAsync($"data: {Chunk(model, null, null, role: "assistant")}\n\n");
-        var half = tool.Arguments.Length / 2;
-        var parts = new[] { (First: true, Text: tool.Arguments[..half]), (First: false, Text: tool.Arguments[half..]) };
-        foreach (var (first, text) in parts)
-        {
-            var function = new JsonObject { ["arguments"] = text };
-            var call = new JsonObject { ["index"] = 0 };
-            if (first)
-            {
-                call["id"] = tool.Id;
-                call["type"] = "function";
-                function["name"] = tool.Name;
-            }
-
-            call["function"] = function;
-            var chunk = new JsonObject
-            {
-                ["id"] = "chatcmpl-stream",
-                ["object"] = "chat.completion.chunk",
-                ["created"] = 1700000000,
-                ["model"] = model,
-                ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = new JsonObject { ["tool_calls"] = new JsonArray(call) }, ["finish_reason"] = null }),
-            };
-            await http.Response.WriteAsync($"data: {chunk.ToJsonString()}\n\n");
-            await http.Response.Body.FlushAsync();
-        }
-
-        await http.Response.WriteAsync($"data: {Chunk(model, null, "tool_calls")}\n\n");
-        await http.Response.WriteAsync("data: [DONE]\n\n");
-    }
 
     private static string Chunk(string model, string? content, string? finish, string? role = null, string? reasoning = null, JsonObject? usage = null)
     {
