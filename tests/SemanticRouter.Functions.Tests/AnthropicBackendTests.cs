@@ -176,6 +176,25 @@ public sealed class AnthropicBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Responses_api_clients_reach_an_anthropic_backend_streamed_or_not()
+    {
+        using var plain = await _router.Http.PostAsync("/v1/responses", new StringContent("""{"model":"claude","input":"hi","store":false}""", Encoding.UTF8, "application/json"));
+        var response = JsonNode.Parse(await plain.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal("completed", (string?)response["status"]);
+        Assert.Equal("claude answered claude-sonnet-4-5", (string?)response["output"]![0]!["content"]![0]!["text"]);
+
+        using var streamed = await _router.Http.PostAsync("/v1/responses", new StringContent("""{"model":"claude","input":"hi","stream":true,"store":false}""", Encoding.UTF8, "application/json"));
+        var sse = await streamed.Content.ReadAsStringAsync();
+        var text = string.Concat(sse.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!)
+            .Where(e => (string?)e["type"] == "response.output_text.delta").Select(e => (string?)e["delta"]));
+        Assert.Equal("claude answered claude-sonnet-4-5 ", text);
+        Assert.Contains("response.completed", sse, StringComparison.Ordinal);
+        Assert.All(_claude.Requests, r => Assert.Equal("/v1/messages", r.PathAndQuery));
+        Assert.Equal(2, _claude.Requests.Count);
+    }
+
+    [Fact]
     public async Task Failover_goes_from_an_anthropic_backend_to_an_openai_one()
     {
         _claude.FailNext = 1;
