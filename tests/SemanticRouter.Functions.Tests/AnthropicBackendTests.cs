@@ -220,6 +220,19 @@ public sealed class AnthropicBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_anthropic_backends_refusal_reaches_the_chat_client_as_an_openai_error()
+    {
+        _claude.RefuseWith = 400;
+
+        var e = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => _router.Chat("claude").CompleteChatAsync([new UserChatMessage("hi")]));
+
+        Assert.Equal(400, e.Status);
+        var error = JsonNode.Parse(e.GetRawResponse()!.Content.ToString())!["error"]!;
+        Assert.Equal("messages: text content blocks must be non-empty", (string?)error["message"]);
+        Assert.Equal("invalid_request_error", (string?)error["type"]);
+    }
+
+    [Fact]
     public async Task A_request_an_anthropic_backend_cannot_take_is_a_400_naming_what()
     {
         using var response = await _router.Http.PostAsync("/v1/chat/completions", new StringContent(

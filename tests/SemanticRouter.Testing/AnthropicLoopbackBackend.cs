@@ -38,6 +38,9 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
     /// <summary>When it returns a call, the answer is that tool use (<c>stop_reason: tool_use</c>).</summary>
     public Func<ChatCall, BackendToolCall?>? ToolCall { get; set; }
 
+    /// <summary>When set, every request is refused with this status and an Anthropic <c>invalid_request_error</c> body.</summary>
+    public int? RefuseWith { get; set; }
+
     /// <summary>The next this-many requests answer 529 <c>overloaded_error</c>.</summary>
     public int FailNext
     {
@@ -81,6 +84,14 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
         var body = JsonNode.Parse(bodyText) as JsonObject;
         var model = body?["model"]?.GetValue<string>() ?? "unknown";
         var stream = body?["stream"]?.GetValue<bool>() ?? false;
+        if (RefuseWith is { } status)
+        {
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "application/json";
+            await http.Response.WriteAsync("""{"type":"error","error":{"type":"invalid_request_error","message":"messages: text content blocks must be non-empty"}}""");
+            return;
+        }
+
         if (Interlocked.Decrement(ref _failNext) >= 0)
         {
             http.Response.StatusCode = 529;
