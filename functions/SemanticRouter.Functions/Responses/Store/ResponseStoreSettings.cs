@@ -59,7 +59,7 @@ internal sealed record ResponseStoreSettings(string BackendType, int MaxEntries,
             {
                 return StorageSettings.FromSettings(environment) is not null;
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
             {
                 // A malformed storage setting is reported where the account is built; here it counts as configured.
                 return true;
