@@ -11,30 +11,11 @@ namespace SemanticRouter.Functions.Tests;
 /// </summary>
 public sealed class ResponsesApiCacheTests
 {
-    private static string CacheConfig(Uri backend) => $$$"""
-        version: v1
-        providers:
-          default_model: small
-          models:
-            - {name: small, provider_model_id: s, backend_refs: [{name: a, base_url: "{{{backend}}}"}]}
-        routing:
-          decisions:
-            - name: faq
-              priority: 1
-              rules: {operator: AND, conditions: []}
-              modelRefs: [{model: small}]
-              plugins:
-                - {type: response_cache, configuration: {mode: semantic, ttl_seconds: 600}}
-        global:
-          stores:
-            response_cache: {backend_type: memory, embedding_model: hashing-ngram-512-v1}
-        """;
-
     [Fact]
     public async Task A_repeated_question_is_answered_from_the_cache_as_a_response_and_as_a_stream()
     {
         await using var backend = await LoopbackBackend.StartAsync("a");
-        await using var router = await RunningRouter.StartAsync(CacheConfig(backend.BaseUrl));
+        await using var router = await RunningRouter.StartAsync(TestConfigs.SemanticCache(backend.BaseUrl));
         const string Body = """{"model":"MoM","input":"How do I reset my router to factory settings?"}""";
 
         using var first = await router.Http.PostAsync("/v1/responses", new StringContent(Body, Encoding.UTF8, "application/json"));

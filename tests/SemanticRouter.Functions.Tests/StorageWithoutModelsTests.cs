@@ -18,25 +18,6 @@ public sealed class StorageWithoutModelsTests : IAsyncLifetime
     private readonly AzuriteServer _azurite = AzuriteServer.InMemoryOnly();
     private readonly string _work = Path.Combine(Path.GetTempPath(), "sr-storage-no-models-" + Guid.NewGuid().ToString("N"));
 
-    private static string CacheConfig(Uri backend) => $$$"""
-        version: v1
-        providers:
-          default_model: small
-          models:
-            - {name: small, provider_model_id: s, backend_refs: [{name: a, base_url: "{{{backend}}}"}]}
-        routing:
-          decisions:
-            - name: faq
-              priority: 1
-              rules: {operator: AND, conditions: []}
-              modelRefs: [{model: small}]
-              plugins:
-                - {type: response_cache, configuration: {mode: semantic, ttl_seconds: 600}}
-        global:
-          stores:
-            response_cache: {backend_type: memory, embedding_model: hashing-ngram-512-v1}
-        """;
-
     public Task InitializeAsync() => _azurite.StartAsync();
 
     public async Task DisposeAsync()
@@ -52,7 +33,7 @@ public sealed class StorageWithoutModelsTests : IAsyncLifetime
     public async Task A_cache_config_with_no_models_published_starts_is_ready_and_caches()
     {
         await using var backend = await LoopbackBackend.StartAsync("a");
-        await using var router = await StartAsync(CacheConfig(backend.BaseUrl), _azurite.ConnectionString);
+        await using var router = await StartAsync(TestConfigs.SemanticCache(backend.BaseUrl), _azurite.ConnectionString);
 
         await AssertReadyAsync(router);
         await AssertAnswersARepeatFromTheCacheAsync(router, backend);
@@ -64,7 +45,7 @@ public sealed class StorageWithoutModelsTests : IAsyncLifetime
         await using var backend = await LoopbackBackend.StartAsync("a");
         var dead = FreePort.Next();
         var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:{dead}/{AzuriteServer.AccountName};QueueEndpoint=http://127.0.0.1:{dead}/{AzuriteServer.AccountName};";
-        await using var router = await StartAsync(CacheConfig(backend.BaseUrl), connection).WaitAsync(TimeSpan.FromSeconds(30));
+        await using var router = await StartAsync(TestConfigs.SemanticCache(backend.BaseUrl), connection).WaitAsync(TimeSpan.FromSeconds(30));
 
         await AssertReadyAsync(router);
         await AssertAnswersARepeatFromTheCacheAsync(router, backend);
@@ -82,7 +63,7 @@ public sealed class StorageWithoutModelsTests : IAsyncLifetime
 
         await using var backend = await LoopbackBackend.StartAsync("a");
         var cache = Path.Combine(_work, "cache");
-        await using var router = await StartAsync(CacheConfig(backend.BaseUrl), _azurite.ConnectionString, cache);
+        await using var router = await StartAsync(TestConfigs.SemanticCache(backend.BaseUrl), _azurite.ConnectionString, cache);
 
         var ready = await AssertReadyAsync(router);
         await AssertAnswersARepeatFromTheCacheAsync(router, backend);

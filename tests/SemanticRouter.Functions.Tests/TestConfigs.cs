@@ -40,6 +40,26 @@ internal static class TestConfigs
         {{{global}}}
         """;
 
+    /// <summary>One model and one catch-all decision with an in-memory semantic cache (the hashing embedder: no model files).</summary>
+    public static string SemanticCache(Uri backend) => $$$"""
+        version: v1
+        providers:
+          default_model: small
+          models:
+            - {name: small, provider_model_id: s, backend_refs: [{name: a, base_url: "{{{backend}}}"}]}
+        routing:
+          decisions:
+            - name: faq
+              priority: 1
+              rules: {operator: AND, conditions: []}
+              modelRefs: [{model: small}]
+              plugins:
+                - {type: response_cache, configuration: {mode: semantic, ttl_seconds: 600}}
+        global:
+          stores:
+            response_cache: {backend_type: memory, embedding_model: hashing-ngram-512-v1}
+        """;
+
     public static string Body(string content, string model = "MoM", bool stream = false) =>
         $$"""{"model":"{{model}}","stream":{{(stream ? "true" : "false")}},"messages":[{"role":"user","content":{{System.Text.Json.JsonSerializer.Serialize(content)}}}]}""";
 }
