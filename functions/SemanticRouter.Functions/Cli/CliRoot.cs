@@ -18,8 +18,10 @@ internal static class CliRoot
 
     private static IEnumerable<Command> Verbs()
     {
+        yield return InitCommand.Create();
         yield return ServeCommand.Create();
         yield return ValidateCommand.Create();
+        yield return StatusCommand.Create();
         yield return EvalCommand.Create();
         yield return FitScoresCommand.Create();
         yield return VersionCommand.Create();

@@ -2,7 +2,10 @@ using SemanticRouter.Core.Pipeline;
 
 namespace SemanticRouter.Functions.Endpoints;
 
-/// <summary><c>GET /ready</c>: 503 with progress until every readiness check passes, then 200.</summary>
+/// <summary>
+/// <c>GET /ready</c>: 503 with progress until every readiness check passes, then 200. It also names the config version
+/// in force (load time and SHA-256 of its text), so a rollout can be checked instance by instance.
+/// </summary>
 internal sealed class ReadyFunction(IRouterSnapshotSource snapshots, IEnumerable<IReadinessCheck> checks) : IRouterFunction
 {
     public string Name => "Ready";
@@ -19,7 +22,9 @@ internal sealed class ReadyFunction(IRouterSnapshotSource snapshots, IEnumerable
         {
             w.WriteStartObject();
             w.WriteString("status", ready ? "ready" : "starting");
-            w.WriteString("config_loaded_at", snapshots.Current.LoadedAt);
+            var snapshot = snapshots.Current;
+            w.WriteString("config_loaded_at", snapshot.LoadedAt);
+            w.WriteString("config_hash", snapshot.ConfigHash);
             w.WriteStartObject("checks");
             foreach (var check in all)
             {

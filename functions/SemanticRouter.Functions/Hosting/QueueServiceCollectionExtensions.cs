@@ -12,6 +12,7 @@ internal static class QueueServiceCollectionExtensions
         services.AddSingleton<IRouterFunction, FeedbackFunction>();
         services.AddSingleton<IRouterFunction, RatingsFunction>();
         services.AddSingleton<IRouterFunction, AuditFunction>();
+        services.AddSingleton<IRouterFunction, QueuesFunction>();
         return services;
     }
 }

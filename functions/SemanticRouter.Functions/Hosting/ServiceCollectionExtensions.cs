@@ -18,9 +18,13 @@ internal static class ServiceCollectionExtensions
         {
             var extensions = sp.GetRequiredService<RouterExtensions>();
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("SemanticRouter.Config");
-            return options.ConfigPath is not null
-                ? new RouterSnapshotProvider(options.ConfigPath, extensions, options.Environment, logger, options.ConfigPollInterval)
-                : new RouterSnapshotProvider(new RouterConfigLoader(extensions, options.Environment).Load(options.ConfigYaml ?? throw new InvalidOperationException("no config given")), extensions, options.Environment, logger);
+            if (options.ConfigPath is not null)
+            {
+                return new RouterSnapshotProvider(options.ConfigPath, extensions, options.Environment, logger, options.ConfigPollInterval);
+            }
+
+            var yaml = options.ConfigYaml ?? throw new InvalidOperationException("no config given");
+            return new RouterSnapshotProvider(new RouterConfigLoader(extensions, options.Environment).Load(yaml), extensions, options.Environment, logger, yaml);
         });
         services.AddSingleton<IRouterSnapshotSource>(sp => sp.GetRequiredService<RouterSnapshotProvider>());
         services.AddSingleton(sp =>

@@ -50,6 +50,9 @@ internal sealed class HttpTriggers(RouterHttpEndpoint endpoint)
     [Function("Audit")]
     public Task Audit([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/audits/{id}")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Audit");
 
+    [Function("Queues")]
+    public Task Queues([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/queues")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Queues");
+
     [Function("Metrics")]
     public Task Metrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics")] HttpRequest req) => endpoint.ServeAsync(req.HttpContext, "Metrics");
 

@@ -58,6 +58,13 @@ public sealed class RouterSnapshot
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the config text this snapshot was compiled from, so an operator can tell which
+    /// version an instance serves (<c>/ready</c>, <c>status</c>) and compare it with <c>sha256sum</c> of the file;
+    /// null when the snapshot was built from an object rather than text.
+    /// </summary>
+    public string? ConfigHash { get; init; }
+
     public bool IsAutoModel(string model) => _autoNames.Contains(model);
 
     public UpstreamModel? Model(string name) => _models.GetValueOrDefault(name);

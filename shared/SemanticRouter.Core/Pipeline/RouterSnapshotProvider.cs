@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Upstream;
@@ -24,12 +26,13 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
     private bool _lastAccepted = true;
 
     /// <summary>Serves a fixed config (embedded defaults or tests); no reloads.</summary>
-    public RouterSnapshotProvider(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment, ILogger logger)
+    /// <param name="configText">The YAML <paramref name="config"/> was loaded from, for <see cref="RouterSnapshot.ConfigHash"/>; null when there is none.</param>
+    public RouterSnapshotProvider(RouterConfig config, RouterExtensions extensions, Func<string, string?> environment, ILogger logger, string? configText = null)
     {
         _loader = new RouterConfigLoader(extensions, environment);
         _environment = environment;
         _logger = logger;
-        _current = Compile(config);
+        _current = Compile(config, configText);
     }
 
     /// <summary>Loads <paramref name="path"/> (throws if invalid) and watches it for changes.</summary>
@@ -40,7 +43,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
         _logger = logger;
         _path = Path.GetFullPath(path);
         _lastContent = File.ReadAllText(_path);
-        _current = Compile(_loader.Load(_lastContent));
+        _current = Compile(_loader.Load(_lastContent), _lastContent);
         _watcher = new FileSystemWatcher(Path.GetDirectoryName(_path)!, Path.GetFileName(_path))
         {
             NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName | NotifyFilters.CreationTime,
@@ -103,7 +106,7 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
             RouterSnapshot snapshot;
             try
             {
-                snapshot = Compile(config);
+                snapshot = Compile(config, content);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -134,9 +137,9 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
         _reloadGate.Dispose();
     }
 
-    private RouterSnapshot Compile(RouterConfig config)
+    private RouterSnapshot Compile(RouterConfig config, string? text)
     {
-        var snapshot = new RouterSnapshot(config, _loader.Extensions, _environment, _health);
+        var snapshot = new RouterSnapshot(config, _loader.Extensions, _environment, _health) { ConfigHash = text is null ? null : Hash(text) };
         foreach (var model in snapshot.Models)
         {
             foreach (var backend in model.Backends.Where(b => b.MissingApiKey))
@@ -147,6 +150,8 @@ public sealed partial class RouterSnapshotProvider : IRouterSnapshotSource, IDis
 
         return snapshot;
     }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rejected new config {Path}: {Count} problem(s): {Problems}. The previous config stays active.")]
     private partial void LogRejected(string path, int count, string problems);

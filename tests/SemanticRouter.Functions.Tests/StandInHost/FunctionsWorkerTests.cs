@@ -34,6 +34,7 @@ public sealed class FunctionsWorkerTests(FunctionsWorkerTests.Worker worker) : I
         ["Ready"] = "httpTrigger GET ready",
         ["Ratings"] = "httpTrigger GET api/v1/ratings",
         ["Audit"] = "httpTrigger GET api/v1/audits/{id}",
+        ["Queues"] = "httpTrigger GET api/v1/queues",
         ["Metrics"] = "httpTrigger GET metrics",
         ["MetricsSummary"] = "httpTrigger GET api/v1/metrics/summary",
         ["Dashboard"] = "httpTrigger GET dashboard",
