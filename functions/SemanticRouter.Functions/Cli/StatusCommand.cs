@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace SemanticRouter.Functions.Cli;
@@ -68,7 +69,8 @@ internal static class StatusCommand
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(json))
             {
-                await output.WriteLineAsync(status.ToJson(baseUri).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                // Relaxed escaping: a terminal or jq reads this, not an HTML page ("+00:00", not "\u002B00:00").
+                await output.WriteLineAsync(status.ToJson(baseUri).ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
             }
             else
             {
