@@ -10,10 +10,13 @@ namespace SemanticRouter.Functions.Tests;
 /// <summary>
 /// The README cannot drift from the code: every command of its quick start's shell blocks runs against a real
 /// <c>serve --demo</c>, and what the README shows after a command (<c># HTTP/1.1 200 OK</c>, <c># header: value</c>)
-/// must be what the router answers. Generic over the commands: a new curl line in the quick start is run too.
+/// must be what the router answers. Generic over the commands: a new curl line in the quick start is run too, and so is
+/// a CLI line (<c>dotnet run --project functions/SemanticRouter.Functions -- VERB ...</c>), in process, which must exit 0.
 /// </summary>
 public sealed partial class ReadmeQuickStartTests
 {
+    private const string CliPrefix = "dotnet run --project functions/SemanticRouter.Functions -- ";
+
     private static readonly string Readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
 
     [GeneratedRegex(@"^```(?:bash|sh|shell)\n(?<body>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
@@ -39,6 +42,15 @@ public sealed partial class ReadmeQuickStartTests
 
         foreach (var command in commands)
         {
+            if (command.Line.StartsWith(CliPrefix, StringComparison.Ordinal))
+            {
+                var args = Curl.ShellWords(command.Line[CliPrefix.Length..].Replace("http://127.0.0.1:8080", $"http://127.0.0.1:{port}", StringComparison.Ordinal));
+                var output = new StringWriter();
+                var exit = await CliRoot.Create().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = output });
+                Assert.True(exit == 0, $"README: {command.Line}\n=> exit {exit}: {output}");
+                continue;
+            }
+
             var request = Curl.ToRequest(command.Line, "http://127.0.0.1:8080", $"http://127.0.0.1:{port}");
             using var response = await http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
@@ -74,7 +86,7 @@ public sealed partial class ReadmeQuickStartTests
 
     internal sealed record QuickStartCommand(string Line, int? Status, IReadOnlyList<(string Name, string Value)> Headers);
 
-    /// <summary>The curl commands of the quick start's shell blocks (continuation lines joined), each with what the README shows after it.</summary>
+    /// <summary>The curl and CLI commands of the quick start's shell blocks (continuation lines joined), each with what the README shows after it.</summary>
     internal static List<QuickStartCommand> QuickStartCommands()
     {
         var start = Readme.IndexOf("## Five-minute quick start", StringComparison.Ordinal);
@@ -87,7 +99,7 @@ public sealed partial class ReadmeQuickStartTests
             var lines = block.Groups["body"].Value.Split('\n');
             for (var i = 0; i < lines.Length; i++)
             {
-                if (!lines[i].StartsWith("curl ", StringComparison.Ordinal))
+                if (!lines[i].StartsWith("curl ", StringComparison.Ordinal) && !lines[i].StartsWith(CliPrefix, StringComparison.Ordinal))
                 {
                     Assert.True(lines[i].Length == 0 || lines[i].StartsWith('#'), $"README quick start has a command the test cannot run: {lines[i]}");
                     continue;
@@ -199,7 +211,7 @@ public sealed partial class ReadmeQuickStartTests
         }
 
         /// <summary>POSIX shell words: single quotes literal, double quotes with backslash escapes, unquoted backslash escapes.</summary>
-        private static List<string> ShellWords(string line)
+        public static List<string> ShellWords(string line)
         {
             var words = new List<string>();
             var current = new StringBuilder();
