@@ -186,6 +186,43 @@ public sealed class CliInitAndStatusTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_with_auth_on_reports_readiness_without_a_key_and_everything_with_the_admin_key()
+    {
+        await using var backend = await LoopbackBackend.StartAsync("a");
+        var keyVariable = $"SR_STATUS_TEST_ADMIN_{Guid.NewGuid():N}";
+        var yaml = TestConfigs.TwoModels(backend.BaseUrl, backend.BaseUrl, backend.BaseUrl, global: """
+              services:
+                auth:
+                  admin_keys: [{id: ops, key_env: OPS_KEY}]
+            """);
+        await using var router = await RunningRouter.StartAsync(new RouterHostOptions
+        {
+            ConfigYaml = yaml,
+            Environment = name => name == "OPS_KEY" ? "admin-key-for-status" : null,
+        });
+
+        var without = await RunAsync("status", "--url", router.BaseAddress.ToString(), "--api-key-env", keyVariable);
+
+        Assert.True(without.Exit == StatusCommand.Ready, without.Output + without.Error);
+        Assert.Contains("models:  (needs an API key", without.Output, StringComparison.Ordinal);
+        Assert.Contains("queues:  (needs an API key", without.Output, StringComparison.Ordinal);
+
+        Environment.SetEnvironmentVariable(keyVariable, "admin-key-for-status");
+        try
+        {
+            var with = await RunAsync("status", "--url", router.BaseAddress.ToString(), "--api-key-env", keyVariable);
+
+            Assert.True(with.Exit == StatusCommand.Ready, with.Output + with.Error);
+            Assert.Contains("models:  MoM (routed)", with.Output, StringComparison.Ordinal);
+            Assert.Contains("halugate-audits 0 waiting", with.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(keyVariable, null);
+        }
+    }
+
+    [Fact]
     public async Task Status_of_a_port_nobody_listens_on_exits_2_with_one_line_and_no_stack_trace()
     {
         var url = $"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}";

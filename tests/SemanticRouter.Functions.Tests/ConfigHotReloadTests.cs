@@ -80,4 +80,39 @@ public sealed class ConfigHotReloadTests
         Assert.Equal("small", provider.Current.Config.Routing.Decisions[0].ModelRefs[0].Model);
         dir.Delete(recursive: true);
     }
+
+    [Fact]
+    public async Task Ready_names_the_config_version_in_force_and_a_reload_changes_it_while_a_rejected_file_does_not()
+    {
+        await using var a = await LoopbackBackend.StartAsync("a");
+        var dir = Directory.CreateTempSubdirectory("router-version-");
+        var path = Path.Combine(dir.FullName, "router.yaml");
+        var first = TestConfigs.TwoModels(a.BaseUrl, a.BaseUrl, a.BaseUrl);
+        await File.WriteAllTextAsync(path, first);
+        await using var router = await RunningRouter.StartAsync(new RouterHostOptions { ConfigPath = path, ConfigPollInterval = TimeSpan.FromMinutes(10) });
+        var provider = (RouterSnapshotProvider)router.Services.GetService(typeof(IRouterSnapshotSource))!;
+
+        var v1 = await ReadyAsync(router);
+        Assert.Equal(Sha256(path), v1.Hash);
+
+        await File.WriteAllTextAsync(path, first + "# edited\n");
+        Assert.True(await provider.ReloadAsync());
+        var v2 = await ReadyAsync(router);
+        Assert.Equal(Sha256(path), v2.Hash);
+        Assert.NotEqual(v1.Hash, v2.Hash);
+        Assert.True(v2.LoadedAt >= v1.LoadedAt);
+
+        await File.WriteAllTextAsync(path, "version: v1\nproviders: {default_model: ghost, models: []}\n");
+        Assert.False(await provider.ReloadAsync());
+        Assert.Equal(v2, await ReadyAsync(router));
+        dir.Delete(recursive: true);
+    }
+
+    private static string Sha256(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static async Task<(string? Hash, DateTimeOffset LoadedAt)> ReadyAsync(RunningRouter router)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await router.Http.GetStringAsync("/ready"))!;
+        return ((string?)body["config_hash"], body["config_loaded_at"]!.GetValue<DateTimeOffset>());
+    }
 }
