@@ -55,9 +55,11 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
 
     public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
 
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
+
     /// <summary>A SharedKey connection string for this instance (the well-known development account).</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>What Azurite printed (bounded), for failure messages.</summary>
     public string Log
@@ -119,7 +121,7 @@ public sealed class AzuriteServer : IAsyncLifetime, IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += KillOnExit;
 
         var deadline = Stopwatch.StartNew();
-        while (!(await AcceptsAsync(BlobPort, cancellationToken) && await AcceptsAsync(QueuePort, cancellationToken)))
+        while (!(await AcceptsAsync(BlobPort, cancellationToken) && await AcceptsAsync(QueuePort, cancellationToken) && await AcceptsAsync(TablePort, cancellationToken)))
         {
             if (process.HasExited)
             {

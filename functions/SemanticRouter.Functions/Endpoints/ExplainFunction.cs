@@ -63,6 +63,7 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             }
 
             WriteReasoning(w, context);
+            WriteSession(w, context);
             w.WriteStartObject("signals");
             foreach (var group in context.Signals.All.GroupBy(s => s.Type))
             {
@@ -88,6 +89,32 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             w.WriteEndObject();
             w.WriteEndObject();
         });
+    }
+
+    /// <summary>
+    /// Session affinity for this request as a real turn would see it (explain reads the store, never writes): null
+    /// when affinity is off or the request has no conversation key.
+    /// </summary>
+    private static void WriteSession(Utf8JsonWriter w, RoutingContext context)
+    {
+        if (context.Session is not { } session)
+        {
+            w.WriteNull("session");
+            return;
+        }
+
+        w.WriteStartObject("session");
+        w.WriteBoolean("sticky", session.Sticky);
+        w.WriteString("outcome", session.Label);
+        if (session.Stored?.Record is { } record)
+        {
+            w.WriteString("sticky_decision", record.Decision);
+            w.WriteString("sticky_model", record.Model);
+            w.WriteNumber("sticky_confidence", Math.Round(record.Confidence, 4));
+            w.WriteString("expires_at", record.ExpiresAt);
+        }
+
+        w.WriteEndObject();
     }
 
     /// <summary>Per candidate, in failover order: the reasoning choice and what it writes into that model's request.</summary>

@@ -2,10 +2,12 @@ using SemanticRouter.Async;
 using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
+using SemanticRouter.Core.Sessions;
 using SemanticRouter.Functions.Operations.Auth;
 using SemanticRouter.Functions.Responses.Store;
 using SemanticRouter.Signals;
 using SemanticRouter.Signals.Models;
+using SemanticRouter.Storage.Azure;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -27,6 +29,20 @@ internal static class HostExtensions
             .Add(new ResponseCacheGlobalSection([(services.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).SentenceEmbedder]))
             .Add(new ObservabilitySettings.Binder())
             .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable))
-            .Add(new ResponseStoreSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable));
+            .Add(new ResponseStoreSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable))
+            .Add(new SessionAffinitySettings.Binder(() => HasTableEndpoint(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable)));
+    }
+
+    private static bool HasTableEndpoint(Func<string, string?> environment)
+    {
+        try
+        {
+            return StorageSettings.FromSettings(environment)?.TableEndpoint is not null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // A malformed storage setting is reported where the account is built; here it counts as configured.
+            return true;
+        }
     }
 }

@@ -4,6 +4,7 @@ using SemanticRouter.Core.Upstream;
 using SemanticRouter.Functions.Endpoints;
 using SemanticRouter.Functions.Operations;
 using SemanticRouter.Functions.Responses;
+using SemanticRouter.Functions.Sessions;
 
 namespace SemanticRouter.Functions.Hosting;
 
@@ -51,6 +52,7 @@ internal static class ServiceCollectionExtensions
         services.AddRouterOperations();
         services.AddResponseCache(options);
         services.AddResponsesApi();
+        services.AddSessionAffinity();
         return services;
     }
 }

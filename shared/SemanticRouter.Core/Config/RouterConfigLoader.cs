@@ -400,17 +400,22 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
     {
         var extensionRoots = Extensions.GlobalSections.Select(s => s.Path.Split('.')[0]).Distinct(StringComparer.Ordinal).ToArray();
         node.CheckKeys(["router", "upstream", .. extensionRoots]);
+        string[] ExtensionChildren(string root) =>
+            Extensions.GlobalSections.Where(s => s.Path.Contains('.', StringComparison.Ordinal) && s.Path.Split('.')[0] == root).Select(s => s.Path.Split('.')[1]).ToArray();
+
         foreach (var root in extensionRoots)
         {
-            var children = Extensions.GlobalSections.Where(s => s.Path.Contains('.', StringComparison.Ordinal) && s.Path.Split('.')[0] == root).Select(s => s.Path.Split('.')[1]).ToArray();
-            if (children.Length > 0)
+            var children = ExtensionChildren(root);
+            if (children.Length > 0 && root != "router")
             {
                 node[root].CheckKeys(children);
             }
         }
 
         var r = node["router"];
-        r.CheckKeys("auto_model_names", "auto_model_name", "include_config_models_in_list", "max_body_bytes", "max_messages");
+
+        // Extensions may live below global.router (router.session_affinity) next to the router's own keys.
+        r.CheckKeys(["auto_model_names", "auto_model_name", "include_config_models_in_list", "max_body_bytes", "max_messages", .. ExtensionChildren("router")]);
         var autoNames = r.StringList("auto_model_names").ToList();
         if (r.String("auto_model_name") is { } single && !autoNames.Contains(single))
         {

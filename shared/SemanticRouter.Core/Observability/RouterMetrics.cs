@@ -38,6 +38,7 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rateLimited;
     private readonly Counter<long> _reasoning;
+    private readonly Counter<long> _sessions;
     private readonly bool _ownsMeter;
 
     /// <param name="factory">The host's meter factory (scopes the meter to one app, e.g. per test host); null creates a standalone meter.</param>
@@ -73,9 +74,14 @@ public sealed class RouterMetrics : IDisposable
         _authFailures = Meter.CreateCounter<long>("llm_auth_failures_total", description: "Requests refused by API-key authentication or authorization, by reason.");
         _rateLimited = Meter.CreateCounter<long>("llm_rate_limited_total", description: "Requests refused by a per-key rate limit, by limit kind.");
         _reasoning = Meter.CreateCounter<long>("llm_reasoning_decisions_total", description: "Routed requests sent upstream, by the model that answered, reasoning mode (on, off, client, no_family, not_set) and effort written.");
+        _sessions = Meter.CreateCounter<long>("llm_session_affinity_total", description: "Session affinity per routed turn and per store write, by outcome (new, kept, priority_override, margin_switch, store_unavailable, write_conflict, write_failed) and store.");
     }
 
     public Meter Meter { get; }
+
+    /// <summary>Session affinity's outcome for one turn, or a write that lost a race or failed.</summary>
+    public void SessionAffinity(string outcome, string store) =>
+        _sessions.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("store", store));
 
     public void Request(string model) => _requests.Add(1, new KeyValuePair<string, object?>("model", model));
 

@@ -4,6 +4,7 @@ using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Plugins;
+using SemanticRouter.Core.Sessions;
 using SemanticRouter.Core.Signals;
 using SemanticRouter.Core.Signals.Context;
 using SemanticRouter.Core.Upstream;
@@ -14,7 +15,7 @@ namespace SemanticRouter.Core.Pipeline;
 /// The request path: parse → signals (referenced ones, concurrently) → decision → model order →
 /// plugins → upstream with failover → response plugins. No business logic of its own; hosts call it.
 /// </summary>
-public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream, RouterMetrics? metrics = null, ILogger<RouterPipeline>? logger = null)
+public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, UpstreamClient upstream, RouterMetrics? metrics = null, ILogger<RouterPipeline>? logger = null, SessionAffinity? sessions = null)
 {
     // Without a listener the meter records nothing, so a pipeline built without DI pays only branches.
     private readonly RouterMetrics _metrics = metrics ?? new RouterMetrics();
@@ -84,6 +85,11 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
             if (response.StatusCode is < 200 or >= 300)
             {
                 Abandon(interceptors);
+            }
+            else if (context.Session is not null && sessions is not null)
+            {
+                // Only a turn a model answered is remembered: a block or a cache hit never becomes a conversation's choice.
+                await sessions.RememberAsync(context, SessionAffinitySettings.From(snapshot.Config), cancellationToken).ConfigureAwait(false);
             }
 
             Decorate(response, context, answer);
@@ -173,13 +179,42 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
             decisionSpan?.SetTag("router.decision.confidence", context.Decision?.Confidence);
         }
 
-        var refs = context.Decision is null ? [] : snapshot.Decision(context.Decision.Decision.Name).Selector.Order(context);
-        context.ModelRefs = refs;
-        var candidates = new List<ModelConfig>(refs.Count + 1);
-        foreach (var r in refs)
+        if (sessions is not null && SessionAffinitySettings.From(config) is { Enabled: true } affinity)
         {
-            candidates.Add(snapshot.Model(r.Model)!.Config);
+            context.Session = await sessions.ResolveAsync(snapshot, context, affinity, cancellationToken, dryRun: forceRouting).ConfigureAwait(false);
         }
+
+        var refs = context.Decision is null ? [] : snapshot.Decision(context.Decision.Decision.Name).Selector.Order(context);
+        var candidates = new List<ModelConfig>(refs.Count + 1);
+        if (context.Session is { Sticky: true, Stored.Record.Model: var sticky })
+        {
+            // The sticky model first, then the decision's other choices as fallbacks in the selector's order.
+            var reordered = new List<ModelRefConfig>(refs.Count);
+            candidates.Add(snapshot.Model(sticky)!.Config);
+            foreach (var r in refs)
+            {
+                if (r.Model == sticky)
+                {
+                    reordered.Insert(0, r);
+                }
+                else
+                {
+                    reordered.Add(r);
+                    candidates.Add(snapshot.Model(r.Model)!.Config);
+                }
+            }
+
+            refs = reordered;
+        }
+        else
+        {
+            foreach (var r in refs)
+            {
+                candidates.Add(snapshot.Model(r.Model)!.Config);
+            }
+        }
+
+        context.ModelRefs = refs;
 
         if (candidates.Count == 0 && config.Providers.DefaultModel is { } fallback)
         {
@@ -241,6 +276,11 @@ public sealed partial class RouterPipeline(IRouterSnapshotSource snapshots, Upst
             {
                 h[VsrHeaders.SelectedReasoningEffort] = effort;
             }
+        }
+
+        if (context.Session is { Sticky: true })
+        {
+            h[VsrHeaders.SessionSticky] = "true";
         }
 
         h.TryAdd(VsrHeaders.ResponsePath, "upstream");

@@ -66,6 +66,9 @@ public sealed class RoutingContext
         return null;
     }
 
+    /// <summary>Session affinity's outcome for this request; null when affinity is off or the request has no conversation key.</summary>
+    public Sessions.SessionState? Session { get; set; }
+
     /// <summary>Set by the system_prompt plugin; reported in the debug headers.</summary>
     public bool SystemPromptInjected { get; set; }
 

@@ -11,6 +11,7 @@ public static class VsrHeaders
     public const string ResponsePath = "x-vsr-response-path";
     public const string SelectedReasoning = "x-vsr-selected-reasoning";
     public const string SelectedReasoningEffort = "x-vsr-selected-reasoning-effort";
+    public const string SessionSticky = "x-vsr-session-sticky";
     public const string RequestId = "x-request-id";
     public const string Debug = "x-vsr-debug";
     public const string ContextTokenCount = "x-vsr-context-token-count";

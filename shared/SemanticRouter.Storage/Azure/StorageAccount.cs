@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Data.Tables;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -10,9 +11,9 @@ using SemanticRouter.Storage.Azure.Queues;
 namespace SemanticRouter.Storage.Azure;
 
 /// <summary>
-/// One storage account over the official SDKs (Azure.Storage.Blobs, Azure.Storage.Queues): the credential (account
+/// One storage account over the official SDKs (Azure.Storage.Blobs, Azure.Storage.Queues, Azure.Data.Tables): the credential (account
 /// key, SAS or an Azure.Identity token credential), the SDK's retry policy and the pinned service version, built once.
-/// Hand out blob and queue clients from it; they are cheap and thread-safe.
+/// Hand out blob, queue and table clients from it; they are cheap and thread-safe.
 /// </summary>
 public sealed class StorageAccount : IQueueClientFactory, IDisposable
 {
@@ -26,6 +27,7 @@ public sealed class StorageAccount : IQueueClientFactory, IDisposable
     private readonly BlobServiceClient? _blobs;
     private readonly QueueServiceClient? _queueSender;
     private readonly QueueServiceClient? _queueReceiver;
+    private readonly TableServiceClient? _tables;
 
     /// <param name="options">Where the account is and how to authenticate.</param>
     /// <param name="retryOptions">The SDK retry policy (default: 6 retries, exponential from 250 ms).</param>
@@ -38,7 +40,7 @@ public sealed class StorageAccount : IQueueClientFactory, IDisposable
         var retry = retryOptions ?? new StorageRetryOptions();
         if (options.TokenCredential is not null)
         {
-            foreach (var endpoint in new[] { options.BlobEndpoint, options.QueueEndpoint })
+            foreach (var endpoint in new[] { options.BlobEndpoint, options.QueueEndpoint, options.TableEndpoint })
             {
                 // The SDK refuses too (ArgumentException); this names the setting's value and says why.
                 if (endpoint is not null && endpoint.Scheme != Uri.UriSchemeHttps)
@@ -67,9 +69,24 @@ public sealed class StorageAccount : IQueueClientFactory, IDisposable
             _queueSender = CreateQueueService(options, queue, Configure(new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_01_05) { MessageEncoding = QueueMessageEncoding.Base64 }, retry, handler));
             _queueReceiver = CreateQueueService(options, queue, Configure(new QueueClientOptions(QueueClientOptions.ServiceVersion.V2025_01_05) { MessageEncoding = QueueMessageEncoding.None }, retry, handler));
         }
+
+        if (options.TableEndpoint is { } table)
+        {
+            // The Table SDK's one service version (2019-02-02) is the one Azurite's table service speaks.
+            var tableOptions = Configure(new TableClientOptions(), retry, handler);
+            _tables = options switch
+            {
+                { AccountKey: { } key } => new TableServiceClient(table, new TableSharedKeyCredential(options.AccountName, key), tableOptions),
+                { SharedAccessSignature: { } sas } => new TableServiceClient(table, new AzureSasCredential(sas), tableOptions),
+                _ => new TableServiceClient(table, options.TokenCredential!, tableOptions),
+            };
+        }
     }
 
     public StorageAccountOptions Options { get; }
+
+    /// <summary>True when the account has a table endpoint (a connection string with an account name, or <c>__tableServiceUri</c>).</summary>
+    public bool HasTables => _tables is not null;
 
     public IBlobClient GetBlobClient(string containerName) =>
         new AzureBlobClient((_blobs ?? throw new InvalidOperationException("No blob endpoint configured for " + Options.Describe()))
@@ -85,6 +102,10 @@ public sealed class StorageAccount : IQueueClientFactory, IDisposable
         StorageNames.ValidateContainerOrQueue(queueName, "queue");
         return new AzureQueueClient(_queueSender.GetQueueClient(queueName), _queueReceiver.GetQueueClient(queueName));
     }
+
+    /// <summary>A client for one table (the SDK type: its entity, ETag and query API is what callers need).</summary>
+    public TableClient GetTableClient(string tableName) =>
+        (_tables ?? throw new InvalidOperationException("No table endpoint configured for " + Options.Describe())).GetTableClient(tableName);
 
     /// <summary>Nothing to release: the SDK clients share the SDK's pooled transport (or the caller's handler).</summary>
     public void Dispose()

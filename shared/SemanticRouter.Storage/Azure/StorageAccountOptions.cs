@@ -15,6 +15,9 @@ public sealed class StorageAccountOptions
 
     public Uri? QueueEndpoint { get; init; }
 
+    /// <summary>Table service endpoint (session affinity); a connection string with an AccountName implies it.</summary>
+    public Uri? TableEndpoint { get; init; }
+
     /// <summary>Base64 account key for SharedKey signing.</summary>
     public string? AccountKey { get; init; }
 
@@ -28,7 +31,7 @@ public sealed class StorageAccountOptions
     public string Describe()
     {
         var auth = AccountKey is not null ? "shared key" : SharedAccessSignature is not null ? "SAS" : TokenCredential is not null ? TokenCredential.GetType().Name : "none";
-        return $"account {AccountName} (blob {BlobEndpoint?.GetLeftPart(UriPartial.Path) ?? "-"}, queue {QueueEndpoint?.GetLeftPart(UriPartial.Path) ?? "-"}, auth {auth})";
+        return $"account {AccountName} (blob {BlobEndpoint?.GetLeftPart(UriPartial.Path) ?? "-"}, queue {QueueEndpoint?.GetLeftPart(UriPartial.Path) ?? "-"}, table {TableEndpoint?.GetLeftPart(UriPartial.Path) ?? "-"}, auth {auth})";
     }
 
     public override string ToString() => Describe();
@@ -37,15 +40,16 @@ public sealed class StorageAccountOptions
     public static StorageAccountOptions FromConnectionString(string connectionString) => StorageConnectionString.Parse(connectionString);
 
     /// <summary>Account URLs plus an Entra ID credential, the Azure production path.</summary>
-    public static StorageAccountOptions FromServiceUris(Uri? blobEndpoint, Uri? queueEndpoint, TokenCredential credential)
+    public static StorageAccountOptions FromServiceUris(Uri? blobEndpoint, Uri? queueEndpoint, TokenCredential credential, Uri? tableEndpoint = null)
     {
         ArgumentNullException.ThrowIfNull(credential);
-        var any = blobEndpoint ?? queueEndpoint ?? throw new ArgumentException("at least one service URI is required");
+        var any = blobEndpoint ?? queueEndpoint ?? tableEndpoint ?? throw new ArgumentException("at least one service URI is required");
         return new StorageAccountOptions
         {
             AccountName = AccountNameFromHost(any),
             BlobEndpoint = blobEndpoint,
             QueueEndpoint = queueEndpoint,
+            TableEndpoint = tableEndpoint,
             TokenCredential = credential,
         };
     }
@@ -65,9 +69,9 @@ public sealed class StorageAccountOptions
 
     internal void Validate()
     {
-        if (BlobEndpoint is null && QueueEndpoint is null)
+        if (BlobEndpoint is null && QueueEndpoint is null && TableEndpoint is null)
         {
-            throw new InvalidOperationException("Storage account options name neither a blob nor a queue endpoint.");
+            throw new InvalidOperationException("Storage account options name no blob, queue or table endpoint.");
         }
 
         var credentials = (AccountKey is null ? 0 : 1) + (SharedAccessSignature is null ? 0 : 1) + (TokenCredential is null ? 0 : 1);

@@ -36,6 +36,7 @@ internal static class StorageConnectionString
                 AccountKey = DevelopmentAccountKey,
                 BlobEndpoint = new Uri($"{host}:10000/{DevelopmentAccountName}"),
                 QueueEndpoint = new Uri($"{host}:10001/{DevelopmentAccountName}"),
+                TableEndpoint = new Uri($"{host}:10002/{DevelopmentAccountName}"),
             };
         }
 
@@ -44,9 +45,10 @@ internal static class StorageConnectionString
         var suffix = values.TryGetValue("EndpointSuffix", out var s) ? s : "core.windows.net";
         var blob = Endpoint(values, "BlobEndpoint", accountName, protocol, "blob", suffix);
         var queue = Endpoint(values, "QueueEndpoint", accountName, protocol, "queue", suffix);
-        if (blob is null && queue is null)
+        var table = Endpoint(values, "TableEndpoint", accountName, protocol, "table", suffix);
+        if (blob is null && queue is null && table is null)
         {
-            throw new FormatException("Storage connection string names neither AccountName nor BlobEndpoint/QueueEndpoint.");
+            throw new FormatException("Storage connection string names neither AccountName nor BlobEndpoint/QueueEndpoint/TableEndpoint.");
         }
 
         values.TryGetValue("AccountKey", out var key);
@@ -63,9 +65,10 @@ internal static class StorageConnectionString
 
         return new StorageAccountOptions
         {
-            AccountName = accountName ?? StorageAccountOptions.AccountNameFromHost((blob ?? queue)!),
+            AccountName = accountName ?? StorageAccountOptions.AccountNameFromHost((blob ?? queue ?? table)!),
             BlobEndpoint = blob,
             QueueEndpoint = queue,
+            TableEndpoint = table,
             AccountKey = key,
             SharedAccessSignature = key is null ? sas?.TrimStart('?') : null,
         };

@@ -6,7 +6,7 @@ namespace SemanticRouter.Storage.Azure;
 /// <summary>
 /// Reads storage settings the way Azure Functions bindings do, for one connection name (default
 /// <c>AzureWebJobsStorage</c>): either a connection string in the setting itself, or identity-based
-/// settings <c>{name}__blobServiceUri</c>, <c>__queueServiceUri</c>, <c>__accountName</c>,
+/// settings <c>{name}__blobServiceUri</c>, <c>__queueServiceUri</c>, <c>__tableServiceUri</c>, <c>__accountName</c>,
 /// <c>__credential</c> (<c>managedidentity</c>) and <c>__clientId</c>. The ':' separator used by
 /// IConfiguration is accepted as well as "__".
 /// </summary>
@@ -28,24 +28,27 @@ public static class StorageSettings
 
         var blob = ParseUri(Sub("blobServiceUri") ?? Sub("serviceUri"), connectionName + "__blobServiceUri");
         var queue = ParseUri(Sub("queueServiceUri"), connectionName + "__queueServiceUri");
+        var table = ParseUri(Sub("tableServiceUri"), connectionName + "__tableServiceUri");
         var accountName = Sub("accountName");
         if (accountName is not null)
         {
             blob ??= new Uri($"https://{accountName}.blob.core.windows.net");
             queue ??= new Uri($"https://{accountName}.queue.core.windows.net");
+            table ??= new Uri($"https://{accountName}.table.core.windows.net");
         }
 
-        if (blob is null && queue is null)
+        if (blob is null && queue is null && table is null)
         {
             return null;
         }
 
-        var options = StorageAccountOptions.FromServiceUris(blob, queue, CreateCredential(Sub("credential"), Sub("clientId")));
+        var options = StorageAccountOptions.FromServiceUris(blob, queue, CreateCredential(Sub("credential"), Sub("clientId")), table);
         return accountName is null ? options : new StorageAccountOptions
         {
             AccountName = accountName,
             BlobEndpoint = options.BlobEndpoint,
             QueueEndpoint = options.QueueEndpoint,
+            TableEndpoint = options.TableEndpoint,
             TokenCredential = options.TokenCredential,
         };
     }
