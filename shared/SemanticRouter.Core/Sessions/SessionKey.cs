@@ -41,6 +41,12 @@ public static class SessionKey
         {
             if (m.Role is "system" or "developer")
             {
+                if (m.Text.Length == 0)
+                {
+                    // An empty system prompt (Anthropic clients send "system": "") is no system prompt.
+                    continue;
+                }
+
                 system.Append(m.Text.Length).Append(':').Append(m.Text).Append('\n');
             }
             else if (m.Role == "user")
