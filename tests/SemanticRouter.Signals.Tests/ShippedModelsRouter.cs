@@ -24,6 +24,8 @@ internal sealed class ShippedModelsRouter : IAsyncDisposable
 
     public HttpClient Http => _host.Http;
 
+    public Uri BaseAddress => _host.BaseAddress;
+
     /// <param name="config">The router YAML for the backend's base URL.</param>
     public static async Task<ShippedModelsRouter> StartAsync(Func<string, string> config)
     {
