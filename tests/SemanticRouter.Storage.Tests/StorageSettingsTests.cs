@@ -13,6 +13,7 @@ public class StorageSettingsTests
         Assert.Equal("devstoreaccount1", options.AccountName);
         Assert.Equal(new Uri("http://127.0.0.1:10000/devstoreaccount1"), options.BlobEndpoint);
         Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), options.QueueEndpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:10002/devstoreaccount1"), options.TableEndpoint);
         Assert.NotNull(options.AccountKey);
     }
 
@@ -23,6 +24,7 @@ public class StorageSettingsTests
 
         Assert.Equal(new Uri("https://myacct.blob.core.chinacloudapi.cn"), options.BlobEndpoint);
         Assert.Equal(new Uri("https://myacct.queue.core.chinacloudapi.cn"), options.QueueEndpoint);
+        Assert.Equal(new Uri("https://myacct.table.core.chinacloudapi.cn"), options.TableEndpoint);
         Assert.Equal("a2V5a2V5a2V5a2V5", options.AccountKey);
     }
 
@@ -34,6 +36,33 @@ public class StorageSettingsTests
         Assert.Equal("myacct", options.AccountName);
         Assert.Null(options.QueueEndpoint);
         Assert.Equal("sv=2025-01-05&ss=b&srt=sco&sp=rl&se=2030-01-01T00:00:00Z&sig=abc%2Bdef%3D", options.SharedAccessSignature);
+    }
+
+    [Fact]
+    public void Identity_settings_name_the_table_endpoint_or_derive_it_from_the_account_name()
+    {
+        var explicitTable = StorageSettings.FromSettings(name => name switch
+        {
+            "AzureWebJobsStorage__tableServiceUri" => "https://acct.table.core.windows.net",
+            "AzureWebJobsStorage__credential" => "managedidentity",
+            _ => null,
+        });
+        Assert.Equal(("acct", new Uri("https://acct.table.core.windows.net")), (explicitTable!.AccountName, explicitTable.TableEndpoint));
+        Assert.Null(explicitTable.BlobEndpoint);
+        using (var account = new StorageAccount(explicitTable))
+        {
+            Assert.True(account.HasTables);
+            Assert.Equal("sessions", account.GetTableClient("sessions").Name);
+        }
+
+        var derived = StorageSettings.FromSettings(name => name == "AzureWebJobsStorage__accountName" ? "acct" : null);
+        Assert.Equal(new Uri("https://acct.table.core.windows.net"), derived!.TableEndpoint);
+
+        var blobOnly = StorageSettings.FromSettings(name => name == "AzureWebJobsStorage__blobServiceUri" ? "https://acct.blob.core.windows.net" : null);
+        Assert.Null(blobOnly!.TableEndpoint);
+        using var noTables = new StorageAccount(blobOnly);
+        Assert.False(noTables.HasTables);
+        Assert.Throws<InvalidOperationException>(() => noTables.GetTableClient("sessions"));
     }
 
     [Theory]
