@@ -29,7 +29,7 @@ public sealed partial class SessionAffinity(ISessionStore store, RouterMetrics? 
     /// </summary>
     public async Task<SessionState?> ResolveAsync(RouterSnapshot snapshot, RoutingContext context, SessionAffinitySettings settings, CancellationToken cancellationToken, bool dryRun = false)
     {
-        if (Core.Sessions.SessionKey.For(context.Request, context.Headers) is not { } key)
+        if (SessionKey.For(context.Request, context.Headers) is not { } key)
         {
             return null;
         }
