@@ -22,8 +22,8 @@ internal static class MemoryFootprintBenchmark
     public static void Run(int[] sizes, int[] answerBytes)
     {
         Console.WriteLine($"# memory footprint: {Dimension}-d vectors, one partition, ann_min_entries 20000 (HNSW M 16 above it), .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
-        Console.WriteLine("| entries | answer bytes | managed heap / entry (KB) | working set / entry (KB) | heap total (MB) |");
-        Console.WriteLine("|---|---|---|---|---|");
+        Console.WriteLine("| entries | answer bytes | managed heap / entry (KB) | working set / entry (KB) | max_bytes estimate / entry (KB) | heap total (MB) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
         foreach (var answer in answerBytes)
         {
             foreach (var n in sizes)
@@ -40,7 +40,7 @@ internal static class MemoryFootprintBenchmark
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var wsBefore = Process.GetCurrentProcess().WorkingSet64;
 
-        var store = new MemoryResponseCacheStore(new MemoryStoreOptions(n, EvictionPolicyKind.Fifo, 20_000, new HnswParameters()));
+        var store = new MemoryResponseCacheStore(new MemoryStoreOptions(n, EvictionPolicyKind.Fifo, 20_000, new HnswParameters(), long.MaxValue));
         var answerText = new string('x', Math.Max(0, answerBytes - 300));
         for (var i = 0; i < n; i++)
         {
@@ -54,7 +54,7 @@ internal static class MemoryFootprintBenchmark
         var heapAfter = GC.GetTotalMemory(forceFullCollection: true);
         var wsAfter = Process.GetCurrentProcess().WorkingSet64;
         GC.KeepAlive(store);
-        Console.WriteLine($"| {n:N0} | {answerBytes:N0} | {(heapAfter - heapBefore) / 1024.0 / n:F1} | {(wsAfter - wsBefore) / 1024.0 / n:F1} | {(heapAfter - heapBefore) / 1024.0 / 1024:F0} |");
+        Console.WriteLine($"| {n:N0} | {answerBytes:N0} | {(heapAfter - heapBefore) / 1024.0 / n:F1} | {(wsAfter - wsBefore) / 1024.0 / n:F1} | {store.EstimatedBytes / 1024.0 / n:F1} | {(heapAfter - heapBefore) / 1024.0 / 1024:F0} |");
     }
 
     private static void Collect()

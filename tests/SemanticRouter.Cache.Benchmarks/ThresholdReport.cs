@@ -1,4 +1,6 @@
 using SemanticRouter.Cache.Benchmarks.Evaluation;
+using SemanticRouter.Cache.Embedding;
+using SemanticRouter.Inference.Models;
 using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Testing;
 
@@ -10,13 +12,25 @@ namespace SemanticRouter.Cache.Benchmarks;
 /// </summary>
 internal static class ThresholdReport
 {
-    public static List<string> Run()
+    /// <param name="embedderName">The <c>embedding_model</c> under evaluation: the built-in hashing embedder or a model folder under models/.</param>
+    public static List<string> Run(string embedderName)
     {
+        using var model = embedderName == HashingTextEmbedder.Name ? null : ModelLoader.LoadSentenceEmbedder(Path.Combine(RepoPaths.Root, "models", embedderName));
+        Func<string, float[]> embed = model is null ? new HashingTextEmbedder().Embed : model.Embed;
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var data = ThresholdEvaluation.Load(
             Path.Combine(RepoPaths.SharedData, "cache", "paraphrase_pairs_train.json"),
-            Path.Combine(RepoPaths.SharedData, "domain", "mmlu_pro_train.jsonl"));
-        var chosen = ThresholdEvaluation.Choose(data.Tune, 0.005);
-        Console.WriteLine($"# threshold evaluation (hashing embedder, entity guard on); chosen on tune split at <=0.5% false hits: {chosen}; default {ResponseCacheGlobalSettings.DefaultSimilarityThreshold}");
+            Path.Combine(RepoPaths.SharedData, "domain", "mmlu_pro_train.jsonl"),
+            embed);
+        var quantile = UnrelatedQuantile(embedderName);
+        var chosen = ThresholdEvaluation.Choose(data.Tune, 0.005, quantile);
+        var defaultThreshold = ResponseCacheGlobalSettings.DefaultThresholdFor(embedderName);
+        Console.WriteLine($"# threshold evaluation ({embedderName}, entity guard on, embedded in {started.Elapsed.TotalSeconds:0} s); chosen on tune split at <=0.5% false hits, {quantile:P1} of unrelated pairs below: {chosen}; default {defaultThreshold}");
+        foreach (var c in data.Tune.Negatives["unrelated"].OrderByDescending(c => c.Similarity).Take(8))
+        {
+            Console.WriteLine($"# highest tune unrelated: {c.Similarity:0.000} guard {(c.Hit(0) ? "hit" : "miss")} \"{Short(c.Cached)}\" vs \"{Short(c.Query)}\"");
+        }
+
         var kinds = data.HeldOut.Negatives.Keys.Order(StringComparer.Ordinal).ToList();
         Console.WriteLine("| threshold | split | content guard | paraphrase hit rate | rewording hit rate | false hits (all near misses) | " + string.Join(" | ", kinds) + " |");
         Console.WriteLine("|---|---|---|---|---|---|" + string.Concat(kinds.Select(_ => "---|")));
@@ -35,7 +49,7 @@ internal static class ThresholdReport
         Console.WriteLine("# content guard: substitution bound at the default threshold (refuse when both sides differ and the larger side differs in at most k terms)");
         Console.WriteLine("| k | split | paraphrase hit rate | rewording hit rate | false hits (all near misses) | content_word | q_content_word | q_content_word_2 | word_swap | q_word_swap |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-        var dt = ResponseCacheGlobalSettings.DefaultSimilarityThreshold;
+        var dt = defaultThreshold;
         foreach (var k in new[] { 1, 2, 3, 4, 6, int.MaxValue })
         {
             ThresholdEvaluation.Candidate.MaxSubstitution = k;
@@ -61,13 +75,17 @@ internal static class ThresholdReport
         }
 
         Console.WriteLine($"held-out positives: {data.HeldOut.Positives.Count} paraphrase pairs, {data.HeldOut.Rewordings.Count} rewordings");
-        return Check(data);
+        return Check(data, defaultThreshold, quantile);
     }
 
+    /// <summary>The choice rule's margin reference: every unrelated pair for the hashing stand-in, the 99.9th percentile for a sentence embedder.</summary>
+    private static double UnrelatedQuantile(string embedderName) => embedderName == HashingTextEmbedder.Name ? 1.0 : 0.999;
+
+    private static string Short(string text) => text.Length <= 90 ? text : text[..90] + "…";
+
     /// <summary>False hits at most 1 % overall and 5 % per kind on held-out near misses, the content guard is what meets it, and the choice rule still yields the default.</summary>
-    private static List<string> Check(ThresholdEvaluation.Dataset data)
+    private static List<string> Check(ThresholdEvaluation.Dataset data, double t, double quantile)
     {
-        var t = ResponseCacheGlobalSettings.DefaultSimilarityThreshold;
         var held = data.HeldOut;
         var failed = new List<string>();
         void Require(bool ok, string claim)
@@ -89,7 +107,7 @@ internal static class ThresholdReport
         Require(held.FalseHitRate(["q_content_word"], t, contentGuard: false) > 0.5, "without the content guard, one-word substitutions hit (> 50 %)");
         Require(held.RewordingHitRate(t) >= 0.95, "rewordings that keep the content words hit (>= 95 %)");
         Require(held.HitRate(t) >= 0.1, "free paraphrases still hit sometimes (>= 10 %)");
-        Require(ThresholdEvaluation.Choose(data.Tune, 0.005) == t, "the choice rule on the tune split yields the default threshold");
+        Require(ThresholdEvaluation.Choose(data.Tune, 0.005, quantile) == t, "the choice rule on the tune split yields the default threshold");
         Console.WriteLine(failed.Count == 0 ? "check: every claim holds" : "check FAILED: " + string.Join("; ", failed));
         return failed;
     }

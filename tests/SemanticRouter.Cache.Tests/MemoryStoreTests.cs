@@ -57,6 +57,29 @@ public sealed class MemoryStoreTests
     }
 
     [Fact]
+    public async Task Max_bytes_evicts_the_oldest_entries_and_refuses_an_answer_larger_than_the_budget()
+    {
+        var answer = new byte[10_000];
+        var perEntry = 10_000 + (4 * 512) + MemoryCacheEntry.OverheadBytes;
+        var store = new MemoryResponseCacheStore(new MemoryStoreOptions(1000, EvictionPolicyKind.Fifo, 1000, new HnswParameters(), MaxBytes: 3L * (perEntry + 100)));
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            await store.WriteAsync(Key(id), Embedder.Embed("question " + id), answer, TimeSpan.FromHours(1), default);
+        }
+
+        Assert.Equal(["c", "d", "e"], await Present(store));
+        Assert.InRange(store.EstimatedBytes, 3L * perEntry, 3L * (perEntry + 100));
+        Assert.Equal(2, (await store.DescribeAsync(default)).Evictions);
+
+        await store.WriteAsync(Key("huge"), null, new byte[4 * perEntry], TimeSpan.FromHours(1), default);
+        Assert.Null(await store.FindExactAsync(Key("huge"), default));
+        Assert.Equal(["c", "d", "e"], await Present(store));
+
+        await store.InvalidateAsync(new CacheInvalidation("t", null, null), default);
+        Assert.Equal(0, store.EstimatedBytes);
+    }
+
+    [Fact]
     public async Task Entries_expire_after_their_ttl_for_exact_and_semantic_lookups()
     {
         var clock = new ManualClock();

@@ -7,8 +7,8 @@ namespace SemanticRouter.Cache.Memory;
 
 /// <summary>
 /// The per-instance store: an exact-key hash map plus one vector index per partition (brute force,
-/// then HNSW for large partitions), bounded by <see cref="MemoryStoreOptions.MaxEntries"/> with the
-/// configured eviction policy and per-entry TTL. Lookups share a reader lock; writes, evictions and
+/// then HNSW for large partitions), bounded by <see cref="MemoryStoreOptions.MaxEntries"/> and
+/// <see cref="MemoryStoreOptions.MaxBytes"/> with the configured eviction policy and per-entry TTL. Lookups share a reader lock; writes, evictions and
 /// expiry removal take the writer lock; hit bookkeeping for LRU/LFU has its own small lock so
 /// concurrent hits do not serialise on the index.
 /// </summary>
@@ -25,6 +25,7 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
     private readonly Dictionary<long, MemoryCacheEntry> _byId = [];
     private readonly Dictionary<string, AdaptiveVectorIndex> _partitions = new(StringComparer.Ordinal);
     private long _nextId;
+    private long _bytes;
     private long _evictions;
     private long _expirations;
     private long _nextSweepTicks;
@@ -47,6 +48,23 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
             try
             {
                 return _byId.Count;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
+
+    /// <summary>The estimated bytes the entries hold (<see cref="MemoryCacheEntry.EstimatedBytes"/>), what <c>max_bytes</c> bounds.</summary>
+    internal long EstimatedBytes
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _bytes;
             }
             finally
             {
@@ -115,8 +133,15 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
                 SweepExpiredLocked(now);
             }
 
+            var entry = new MemoryCacheEntry(_nextId + 1, key, completion, now + ttl.Ticks, embedding?.Length ?? 0);
+            if (entry.EstimatedBytes > _options.MaxBytes)
+            {
+                // An answer larger than the whole budget is not cached (it would evict everything and still not fit).
+                return ValueTask.CompletedTask;
+            }
+
             // Make room before inserting, so a fresh entry (no hits yet) is not LFU's first victim.
-            while (_byId.Count >= _options.MaxEntries)
+            while (_byId.Count >= _options.MaxEntries || _bytes + entry.EstimatedBytes > _options.MaxBytes)
             {
                 long? victim;
                 lock (_evictionGate)
@@ -133,7 +158,8 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
                 _evictions++;
             }
 
-            var entry = new MemoryCacheEntry(++_nextId, key, completion, now + ttl.Ticks, embedding is not null);
+            _nextId = entry.Id;
+            _bytes += entry.EstimatedBytes;
             _byExact[key.Exact] = entry;
             _byId[entry.Id] = entry;
             if (embedding is not null)
@@ -253,7 +279,11 @@ internal sealed class MemoryResponseCacheStore : IResponseCacheStore
 
     private void RemoveLocked(MemoryCacheEntry entry)
     {
-        _byId.Remove(entry.Id);
+        if (_byId.Remove(entry.Id))
+        {
+            _bytes -= entry.EstimatedBytes;
+        }
+
         if (_byExact.TryGetValue(entry.Key.Exact, out var current) && ReferenceEquals(current, entry))
         {
             _byExact.Remove(entry.Key.Exact);

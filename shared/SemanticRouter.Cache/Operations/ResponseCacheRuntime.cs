@@ -127,11 +127,11 @@ public sealed class ResponseCacheRuntime : IAsyncDisposable
             return new MilvusResponseCacheStore(client, m.Collection, TimeSpan.FromSeconds(s.TtlSeconds), _time, _loggers.CreateLogger<MilvusResponseCacheStore>());
         }
 
-        return new MemoryResponseCacheStore(new MemoryStoreOptions(s.MaxEntries, s.EvictionPolicy, s.AnnMinEntries, new HnswParameters()), _time);
+        return new MemoryResponseCacheStore(new MemoryStoreOptions(s.MaxEntries, s.EvictionPolicy, s.AnnMinEntries, new HnswParameters(), s.MaxBytes), _time);
     }
 
     private static bool SameStore(ResponseCacheGlobalSettings a, ResponseCacheGlobalSettings b) =>
-        a.BackendType == b.BackendType && a.MaxEntries == b.MaxEntries && a.EvictionPolicy == b.EvictionPolicy &&
+        a.BackendType == b.BackendType && a.MaxEntries == b.MaxEntries && a.MaxBytes == b.MaxBytes && a.EvictionPolicy == b.EvictionPolicy &&
         a.AnnMinEntries == b.AnnMinEntries && Equals(a.Milvus, b.Milvus);
 
     private static class HashingFallback

@@ -7,13 +7,16 @@ namespace SemanticRouter.Cache.Plugin;
 /// <summary>Binds <c>global.stores.response_cache</c> (defaults when the block is absent).</summary>
 /// <param name="embedderNames">
 /// The names <c>embedding_model</c> accepts besides the built-in <see cref="HashingTextEmbedder.Name"/>: the host's
-/// embedders' model folder names (<c>sentence-embedder</c>), known without loading a model.
+/// embedders' model folder names (<c>sentence-embedder</c>), known without loading a model. The first is the default
+/// embedder; a host without one defaults to the built-in.
 /// </param>
 public sealed class ResponseCacheGlobalSection(IReadOnlyCollection<string> embedderNames) : IGlobalSectionBinder
 {
     public const string SectionPath = "stores.response_cache";
 
     private readonly string[] _embedderNames = [HashingTextEmbedder.Name, .. embedderNames.Where(n => n != HashingTextEmbedder.Name).Order(StringComparer.Ordinal)];
+
+    private readonly ResponseCacheGlobalSettings _defaults = ResponseCacheGlobalSettings.DefaultsFor(embedderNames.FirstOrDefault() ?? HashingTextEmbedder.Name);
 
     public ResponseCacheGlobalSection()
         : this([])
@@ -24,13 +27,13 @@ public sealed class ResponseCacheGlobalSection(IReadOnlyCollection<string> embed
 
     public object? Bind(ConfigNode section)
     {
-        var d = ResponseCacheGlobalSettings.Default;
+        var d = _defaults;
         if (!section.Exists)
         {
             return d;
         }
 
-        section.CheckKeys("backend_type", "max_entries", "eviction_policy", "embedding_model", "ttl_seconds", "similarity_threshold", "ann_min_entries", "milvus");
+        section.CheckKeys("backend_type", "max_entries", "max_bytes", "eviction_policy", "embedding_model", "ttl_seconds", "similarity_threshold", "ann_min_entries", "milvus");
         var backend = section.Enum("backend_type", "memory", "milvus") ?? d.BackendType;
         var eviction = section.Enum("eviction_policy", "fifo", "lru", "lfu") switch
         {
@@ -72,10 +75,11 @@ public sealed class ResponseCacheGlobalSection(IReadOnlyCollection<string> embed
         return new ResponseCacheGlobalSettings(
             backend,
             section.Int("max_entries", 1, 50_000_000) ?? d.MaxEntries,
+            (long?)section.Double("max_bytes", 64 * 1024, 256d * 1024 * 1024 * 1024) ?? d.MaxBytes,
             eviction,
-            embeddingModel,
+            embeddingModel ?? d.EmbeddingModel,
             section.Int("ttl_seconds", 1, 365 * 24 * 3600) ?? d.TtlSeconds,
-            section.Double("similarity_threshold", 0, 1) ?? d.SimilarityThreshold,
+            section.Double("similarity_threshold", 0, 1) ?? ResponseCacheGlobalSettings.DefaultThresholdFor(embeddingModel ?? d.EmbeddingModel),
             section.Int("ann_min_entries", 16, 100_000_000) ?? d.AnnMinEntries,
             milvus);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using SemanticRouter.Cache.Embedding;
 using SemanticRouter.Cache.Keys;
 using SemanticRouter.Cache.Operations;
 using SemanticRouter.Core.Config;
@@ -63,7 +64,7 @@ public sealed class ResponseCachePluginFactory(IServiceProvider services) : IPlu
             ?? throw new InvalidOperationException("The response cache is not registered in this host (AddResponseCache).");
         var global = context.Config.Global.Extensions.TryGetValue(ResponseCacheGlobalSection.SectionPath, out var g) && g is ResponseCacheGlobalSettings bound
             ? bound
-            : ResponseCacheGlobalSettings.Default;
+            : ResponseCacheGlobalSettings.DefaultsFor(HashingTextEmbedder.Name);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("SemanticRouter.Cache") ?? NullLogger.Instance;
         return new ResponseCachePlugin(
             (ResponseCacheSettings)settings,

@@ -17,7 +17,7 @@ namespace SemanticRouter.Cache.Benchmarks.Evaluation;
 /// </summary>
 internal static partial class QuestionNearMisses
 {
-    public static void Add(string path, HashingTextEmbedder embedder, ThresholdEvaluation.Split tune, ThresholdEvaluation.Split held)
+    public static void Add(string path, Func<string, float[]> embed, ThresholdEvaluation.Split tune, ThresholdEvaluation.Split held)
     {
         var questions = new List<(int Id, string Text)>();
         foreach (var line in File.ReadLines(path))
@@ -36,15 +36,15 @@ internal static partial class QuestionNearMisses
             for (var k = 0; k < members.Count; k++)
             {
                 var q = members[k];
-                var cached = ThresholdEvaluation.CachedQuestion.Of(embedder, q);
+                var cached = ThresholdEvaluation.CachedQuestion.Of(embed, q);
                 var other = members[(k + 1) % members.Count];
-                split.Add("q_unrelated", ThresholdEvaluation.Score(embedder, cached, members[(k + 17) % members.Count]));
-                split.Add("q_unrelated", ThresholdEvaluation.Score(embedder, cached, members[(k + 401) % members.Count]));
+                split.Add("q_unrelated", ThresholdEvaluation.Score(embed, cached, members[(k + 17) % members.Count]));
+                split.Add("q_unrelated", ThresholdEvaluation.Score(embed, cached, members[(k + 401) % members.Count]));
 
                 var number = NumberPattern().Match(q);
                 if (number.Success && long.TryParse(number.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                 {
-                    split.Add("q_number", ThresholdEvaluation.Score(embedder, cached, q[..number.Index] + (n + 1).ToString(CultureInfo.InvariantCulture) + q[(number.Index + number.Length)..]));
+                    split.Add("q_number", ThresholdEvaluation.Score(embed, cached, q[..number.Index] + (n + 1).ToString(CultureInfo.InvariantCulture) + q[(number.Index + number.Length)..]));
                 }
 
                 var content = ContentWords(q).MaxBy(m => m.Value.Length);
@@ -54,7 +54,7 @@ internal static partial class QuestionNearMisses
                 if (content is not null && replacement is not null)
                 {
                     var changed = q[..content.Index] + replacement + q[(content.Index + content.Length)..];
-                    split.Add("q_content_word", ThresholdEvaluation.Score(embedder, cached, changed));
+                    split.Add("q_content_word", ThresholdEvaluation.Score(embed, cached, changed));
 
                     // A second substitution: the next longest content word replaced by another question's.
                     var third = members[(k + 2) % members.Count];
@@ -64,22 +64,22 @@ internal static partial class QuestionNearMisses
                         .MaxBy(w => w.Length);
                     if (content2 is not null && replacement2 is not null)
                     {
-                        split.Add("q_content_word_2", ThresholdEvaluation.Score(embedder, cached, changed[..content2.Index] + replacement2 + changed[(content2.Index + content2.Length)..]));
+                        split.Add("q_content_word_2", ThresholdEvaluation.Score(embed, cached, changed[..content2.Index] + replacement2 + changed[(content2.Index + content2.Length)..]));
                     }
                 }
 
-                ThresholdEvaluation.AddShapeNearMisses(split, embedder, cached, prefix: "q_");
+                ThresholdEvaluation.AddShapeNearMisses(split, embed, cached, prefix: "q_");
 
                 // An added qualifier ("… in the microwave"): only additions, which the content guard
                 // lets through; reported as a known limit, outside the false-hit target.
                 var qualifier = ContentWords(other).Select(m => m.Value).FirstOrDefault(w => !q.Contains(w, StringComparison.OrdinalIgnoreCase));
                 if (qualifier is not null)
                 {
-                    split.Add("q_added_word", ThresholdEvaluation.Score(embedder, cached, q.TrimEnd('?', '.', ' ', ':') + " with " + qualifier + "?"));
+                    split.Add("q_added_word", ThresholdEvaluation.Score(embed, cached, q.TrimEnd('?', '.', ' ', ':') + " with " + qualifier + "?"));
                 }
 
-                split.Rewordings.Add(ThresholdEvaluation.Score(embedder, cached, "Can you tell me " + char.ToLowerInvariant(q[0]) + q[1..]));
-                split.Rewordings.Add(ThresholdEvaluation.Score(embedder, cached, q.TrimEnd('?', '.', ' ', ':') + ", please?"));
+                split.Rewordings.Add(ThresholdEvaluation.Score(embed, cached, "Can you tell me " + char.ToLowerInvariant(q[0]) + q[1..]));
+                split.Rewordings.Add(ThresholdEvaluation.Score(embed, cached, q.TrimEnd('?', '.', ' ', ':') + ", please?"));
             }
         }
     }
