@@ -1,7 +1,7 @@
 using SemanticRouter.Cache.Benchmarks.Evaluation;
 using SemanticRouter.Cache.Embedding;
-using SemanticRouter.Inference.Models;
 using SemanticRouter.Cache.Plugin;
+using SemanticRouter.Inference.Models;
 using SemanticRouter.Testing;
 
 namespace SemanticRouter.Cache.Benchmarks;
