@@ -13,8 +13,9 @@ namespace SemanticRouter.Signals.Jailbreak;
 /// − best similarity to <c>benign_patterns</c> (the built-in sets when omitted), contrast ≥ <c>threshold</c>.</item>
 /// <item><c>hybrid</c>: matches when either does — probability ≥ <c>threshold</c> or contrast ≥ <c>contrastive_threshold</c>.</item>
 /// </list>
-/// Default thresholds were chosen on the validation split for the default models (the lowest that flags ≤ 1% of
-/// validation negatives, jointly for hybrid; see models/README.md). <c>include_history</c> also scans earlier user
+/// The contrastive default was chosen on the validation split with the MiniLM embedder (the lowest that flags ≤ 1% of
+/// validation negatives). The classifier and hybrid defaults stay above what that rule gives for the MiniLM classifier
+/// (0.053; 0.09 + 0.30), which refuses everyday prompts such as "summarize the plot of Hamlet" (models/README.md). <c>include_history</c> also scans earlier user
 /// turns (a multi-turn attack often plants the role-play early); the highest score counts.
 /// </summary>
 public sealed class JailbreakSignalKind(Func<LearnedModels> models) : ISignalKind
@@ -23,7 +24,7 @@ public sealed class JailbreakSignalKind(Func<LearnedModels> models) : ISignalKin
     public const double DefaultThreshold = 0.15;
 
     /// <summary>Contrast threshold of the <c>contrastive</c> method.</summary>
-    public const double DefaultContrastiveThreshold = 0.17;
+    public const double DefaultContrastiveThreshold = 0.159;
 
     /// <summary>Classifier threshold of the <c>hybrid</c> method.</summary>
     public const double DefaultHybridThreshold = 0.19;
