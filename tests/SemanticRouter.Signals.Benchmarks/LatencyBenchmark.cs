@@ -11,7 +11,9 @@ namespace SemanticRouter.Signals.Benchmarks;
 
 /// <summary>
 /// Routing latency (signals + decision, no upstream) on a 100-token prompt with all learned signals referenced,
-/// against keyword-only routing measured in the same run; the difference is what the learned signals add.
+/// against keyword-only routing measured in the same run; the difference is what the learned signals add. Then the
+/// same for ~512- and ~2,000-token prompts at one request (the classifier and embedder score the first 256 tokens; PII
+/// scans 4,000-character windows; contrastive jailbreak rules score 320-character chunks).
 /// </summary>
 internal static class LatencyBenchmark
 {
@@ -33,9 +35,17 @@ internal static class LatencyBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"added by learned signals at concurrency {baseline[i].Concurrency}: p50 {learned[i].P50 - baseline[i].P50:0.000} ms, p99 {learned[i].P99 - baseline[i].P99:0.000} ms"));
         }
+
+        foreach (var repeats in new[] { 5, 20 })
+        {
+            var prompt = string.Join(' ', Enumerable.Repeat(BenchConfigs.Prompt100Tokens, repeats));
+            var longBaseline = (await MeasureAsync(BenchConfigs.Baseline("http://127.0.0.1:9/v1"), seconds, prompt, [1]))[0];
+            var longLearned = (await MeasureAsync(BenchConfigs.Learned("http://127.0.0.1:9/v1"), seconds, prompt, [1]))[0];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"~{repeats * 100}-token prompt ({prompt.Length} chars), 1 request: keyword-only p50 {longBaseline.P50:0.000} / p99 {longBaseline.P99:0.000} ms; learned p50 {longLearned.P50:0.000} / p99 {longLearned.P99:0.000} ms"));
+        }
     }
 
-    private static async Task<List<Row>> MeasureAsync(string yaml, int seconds)
+    private static async Task<List<Row>> MeasureAsync(string yaml, int seconds, string? prompt = null, int[]? concurrencies = null)
     {
         var app = RouterApplication.Build(new RouterHostOptions { ConfigYaml = yaml, Urls = "http://127.0.0.1:0" });
         await using var _ = app;
@@ -43,7 +53,7 @@ internal static class LatencyBenchmark
         var body = Encoding.UTF8.GetBytes(new JsonObject
         {
             ["model"] = "MoM",
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = BenchConfigs.Prompt100Tokens }),
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt ?? BenchConfigs.Prompt100Tokens }),
         }.ToJsonString());
         var request = new RouterRequest(body, new Dictionary<string, string>());
         for (var i = 0; i < 50; i++)
@@ -52,7 +62,7 @@ internal static class LatencyBenchmark
         }
 
         var rows = new List<Row>();
-        foreach (var concurrency in new[] { 1, 32 })
+        foreach (var concurrency in concurrencies ?? [1, 32])
         {
             var samples = new List<double>();
             var stop = Stopwatch.StartNew();

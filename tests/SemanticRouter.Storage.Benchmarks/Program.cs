@@ -12,7 +12,8 @@ namespace SemanticRouter.Storage.Benchmarks;
 /// default model set in three situations, in one run so the ratios are comparable:
 /// cold start from Azurite (empty cache), warm restart (cache filled, manifest unchanged) and the
 /// standalone local-folder load (the baseline). Usage: <c>dotnet run -c Release --project
-/// tests/SemanticRouter.Storage.Benchmarks [-- --iterations N] [--models DIR]</c>.
+/// tests/SemanticRouter.Storage.Benchmarks [-- --iterations N] [--models DIR] [--process]</c>; <c>--process</c> adds the
+/// whole app's cold start (<see cref="ProcessColdStart"/>).
 /// </summary>
 public static class Program
 {
@@ -52,6 +53,11 @@ public static class Program
         Console.WriteLine($"| Local disk (standalone, sha256 verified) | {baseline:0.0} | 1.00 |");
         Console.WriteLine($"| Cold from Azurite (empty cache) | {Median(cold):0.0} | {Median(cold) / baseline:0.00} |");
         Console.WriteLine($"| Warm restart (cache hit, manifest 304) | {Median(warm):0.0} | {Median(warm) / baseline:0.00} |");
+        if (args.Contains("--process"))
+        {
+            await ProcessColdStart.RunAsync(azurite.ConnectionString, work.Path, Math.Min(iterations, 5));
+        }
+
         return 0;
     }
 
@@ -117,7 +123,7 @@ public static class Program
         return (target, "synthetic stand-in (no trained models under models/ yet)");
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
