@@ -104,4 +104,50 @@ public sealed class RequestErrorTests
             Directory.Delete(empty, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Requests_the_messages_and_responses_parsers_refuse_are_counted_and_carry_the_request_id()
+    {
+        await using var backend = await UsageBackend.StartAsync();
+        await using var router = await RouterHost.StartAsync(Configs.Router(backend.BaseUrl, backend.BaseUrl));
+
+        var refused = new (string Path, string Body, string Code)[]
+        {
+            ("/v1/messages", "{", "invalid_json"),
+            ("/v1/messages", """{"model":"MoM","max_tokens":10}""", "invalid_request"),
+            ("/v1/responses", "{", "invalid_json"),
+            ("/v1/responses", """{"model":"MoM"}""", "invalid_request"),
+        };
+        foreach (var (path, body, _) in refused)
+        {
+            // With the client's own id (echoed back) and without one (the router makes one).
+            foreach (var clientId in new[] { "client-id-1", null })
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                if (clientId is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("x-request-id", clientId);
+                }
+
+                using var response = await router.Http.SendAsync(request);
+                var text = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path} {body}: {(int)response.StatusCode} {text}");
+                Assert.True(response.Headers.TryGetValues("x-request-id", out var ids), $"{path} {body}: no x-request-id");
+                var id = Assert.Single(ids);
+                if (clientId is not null)
+                {
+                    Assert.Equal(clientId, id);
+                }
+                else
+                {
+                    Assert.Matches("^[0-9a-f]{32}$", id);
+                }
+            }
+        }
+
+        Assert.Equal(0, backend.RequestCount);
+        var metrics = await PrometheusFamilies.ParseAsync(await (await router.GetAsync("/metrics")).Content.ReadAsStringAsync());
+        Assert.Equal(4, metrics.Value("llm_request_errors_total", ("model", "none"), ("reason", "invalid_json")));
+        Assert.Equal(4, metrics.Value("llm_request_errors_total", ("model", "none"), ("reason", "invalid_request")));
+    }
 }

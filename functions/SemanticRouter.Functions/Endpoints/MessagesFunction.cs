@@ -1,5 +1,6 @@
 using System.Text;
 using SemanticRouter.Core.Anthropic;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 
@@ -12,7 +13,7 @@ namespace SemanticRouter.Functions.Endpoints;
 /// into Anthropic's shapes with the same <c>x-vsr-*</c> headers. <c>x-api-key</c> authenticates as any API key
 /// does; <c>anthropic-version</c> is accepted and not needed (one wire version is spoken).
 /// </summary>
-internal sealed class MessagesFunction(ChatCompletionsFunction chat, IRouterSnapshotSource snapshots) : IRouterFunction
+internal sealed class MessagesFunction(ChatCompletionsFunction chat, IRouterSnapshotSource snapshots, RouterMetrics? metrics = null) : IRouterFunction
 {
     public string Name => "Messages";
 
@@ -31,6 +32,8 @@ internal sealed class MessagesFunction(ChatCompletionsFunction chat, IRouterSnap
         }
         catch (RouterException e)
         {
+            // Refused before the chat door sees it: counted here as the chat door counts its own client errors.
+            metrics?.Error("none", e.Code);
             var requestId = RequestIds.From(request.Headers);
             var refused = Error(e.StatusCode, e.Message, requestId);
             refused.Headers[VsrHeaders.RequestId] = requestId;

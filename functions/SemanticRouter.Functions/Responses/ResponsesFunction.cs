@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SemanticRouter.Core.Observability;
 using SemanticRouter.Core.OpenAI;
 using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Functions.Endpoints;
@@ -20,7 +21,8 @@ internal sealed partial class ResponsesFunction(
     IResponseStore store,
     IRouterSnapshotSource snapshots,
     TimeProvider time,
-    ILogger<ResponsesFunction> logger) : IRouterFunction
+    ILogger<ResponsesFunction> logger,
+    RouterMetrics? metrics = null) : IRouterFunction
 {
     public string Name => "Responses";
 
@@ -30,18 +32,29 @@ internal sealed partial class ResponsesFunction(
 
     public async Task<RouterResponse> InvokeAsync(RouterRequest request, CancellationToken cancellationToken)
     {
-        var parsed = ResponsesRequest.Parse(request.Body.Span);
-        var config = snapshots.Current.Config;
-        var tenant = ResponseTenant.Of(request.Headers);
+        ResponsesRequest parsed;
         JsonArray? history = null;
-        if (parsed.PreviousResponseId is { } previousId)
+        JsonObject chatBody;
+        var tenant = ResponseTenant.Of(request.Headers);
+        try
         {
-            var previous = await store.GetAsync(tenant, previousId, cancellationToken)
-                ?? throw RouterException.BadRequest($"Previous response with id '{previousId}' not found.", "previous_response_id", "previous_response_not_found");
-            history = previous.Conversation;
+            parsed = ResponsesRequest.Parse(request.Body.Span);
+            if (parsed.PreviousResponseId is { } previousId)
+            {
+                var previous = await store.GetAsync(tenant, previousId, cancellationToken)
+                    ?? throw RouterException.BadRequest($"Previous response with id '{previousId}' not found.", "previous_response_id", "previous_response_not_found");
+                history = previous.Conversation;
+            }
+
+            chatBody = parsed.ToChatBody(history, snapshots.Current.Config.Global.Router.MaxMessages);
+        }
+        catch (RouterException e)
+        {
+            // Refused before the chat door sees it: counted and answered with an x-request-id as the chat door does.
+            metrics?.Error("none", e.Code);
+            return RouterPipeline.Error(e, RequestIds.From(request.Headers));
         }
 
-        var chatBody = parsed.ToChatBody(history, config.Global.Router.MaxMessages);
         var answer = await chat.InvokeAsync(request with { Body = Encoding.UTF8.GetBytes(chatBody.ToJsonString()) }, cancellationToken);
         if (answer.StatusCode is < 200 or >= 300)
         {
