@@ -25,8 +25,13 @@ public sealed class MetricsTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
         var text = await response.Content.ReadAsStringAsync();
-        Assert.DoesNotContain("4711", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("derivative", text, StringComparison.Ordinal);
+        // Prompt text must never become a metric name or label. Only names, labels and comments are checked: a sample
+        // value (a latency sum, a cost) may contain the digits 4711 by chance, which says nothing about the prompt.
+        foreach (var series in SeriesAndComments(text))
+        {
+            Assert.DoesNotContain("4711", series, StringComparison.Ordinal);
+            Assert.DoesNotContain("derivative", series, StringComparison.Ordinal);
+        }
 
         var metrics = await PrometheusFamilies.ParseAsync(text);
         Assert.Equal("COUNTER", (string?)metrics.Family("llm_model_requests_total")["type"]);
@@ -66,6 +71,13 @@ public sealed class MetricsTests
         Assert.Equal(0, metrics.Value("llm_jailbreak_blocks_total"));
         Assert.Contains("llm_cache_hits_total", metrics.Names);
         Assert.Contains("llm_pii_violations_total", metrics.Names);
+    }
+
+    [Fact]
+    public void Only_names_labels_and_comments_are_searched_for_prompt_text_never_sample_values()
+    {
+        const string Text = "# HELP llm_x help\nllm_x_sum{model=\"a b\"} 0.04711 1700000004711\nllm_y 4711\nllm_z{p=\"4711-secret\"} 1\n";
+        Assert.Equal(["# HELP llm_x help", "llm_x_sum{model=\"a b\"}", "llm_y", "llm_z{p=\"4711-secret\"}"], SeriesAndComments(Text));
     }
 
     [Fact]
@@ -110,5 +122,33 @@ public sealed class MetricsTests
         var response = await router.GetAsync("/metrics");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("\"not_found_error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Each line of a Prometheus text exposition without its sample value and timestamp: comment lines whole, sample
+    /// lines as <c>name{labels}</c> (label values may hold spaces, so the series ends at the last <c>}</c>).
+    /// </summary>
+    private static List<string> SeriesAndComments(string exposition)
+    {
+        var result = new List<string>();
+        foreach (var raw in exposition.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            if (line.StartsWith('#'))
+            {
+                result.Add(line);
+                continue;
+            }
+
+            var end = line.Contains('{', StringComparison.Ordinal) ? line.LastIndexOf('}') + 1 : line.IndexOf(' ', StringComparison.Ordinal);
+            result.Add(end > 0 ? line[..end] : line);
+        }
+
+        return result;
     }
 }
