@@ -128,6 +128,29 @@ public sealed class AnthropicBackendTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Prompt_cache_reads_of_an_anthropic_backend_count_as_cached_prompt_tokens_streamed_or_not()
+    {
+        _claude.CacheReadInputTokens = 30;
+        foreach (var stream in new[] { false, true })
+        {
+            using var response = await _router.Http.PostAsync("/v1/chat/completions", new StringContent(
+                stream
+                    ? """{"model":"claude","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"hi"}]}"""
+                    : """{"model":"claude","messages":[{"role":"user","content":"hi"}]}""",
+                Encoding.UTF8,
+                "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            var usage = stream
+                ? JsonNode.Parse(text.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Last()[6..])!["usage"]!
+                : JsonNode.Parse(text)!["usage"]!;
+
+            // Anthropic counts cache reads apart from input_tokens; chat usage folds them in and names them cached.
+            Assert.Equal(41, (int?)usage["prompt_tokens"]);
+            Assert.Equal(30, (int?)usage["prompt_tokens_details"]!["cached_tokens"]);
+        }
+    }
+
+    [Fact]
     public async Task OpenAI_tool_calls_go_to_an_anthropic_backend_and_come_back()
     {
         _claude.ToolCall = call => call.LastUserText.Length > 0 ? new BackendToolCall("toolu_1", "get_weather", """{"city":"Oslo"}""") : null;

@@ -74,6 +74,29 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Cached_prompt_tokens_are_costed_at_cached_input_per_1m_streamed_or_not()
+    {
+        await using var small = await UsageBackend.StartAsync();
+        await using var large = await UsageBackend.StartAsync();
+        small.CachedPromptTokens = 6;
+        large.CachedPromptTokens = 6;
+        var yaml = Configs.Router(small.BaseUrl, large.BaseUrl)
+            .Replace("prompt_per_1m: 1.0, completion_per_1m: 2.0}", "prompt_per_1m: 1.0, completion_per_1m: 2.0, cached_input_per_1m: 0.25}", StringComparison.Ordinal);
+        await using var router = await RouterHost.StartAsync(yaml);
+
+        Assert.Equal(HttpStatusCode.OK, (await router.ChatAsync("hello there")).StatusCode);
+        var streamed = await router.ChatAsync("hello again", stream: true);
+        Assert.Contains("[DONE]", await streamed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await router.ChatAsync("derivative of x")).StatusCode);
+
+        var metrics = await PrometheusFamilies.ParseAsync(await (await router.GetAsync("/metrics")).Content.ReadAsStringAsync());
+        // small: 11 prompt tokens of which 6 cached, twice; large has no cached price, so its cached tokens cost the prompt price.
+        Assert.Equal(2 * ((5 * 1.0) + (6 * 0.25) + (7 * 2.0)) / 1_000_000, metrics.Value("llm_model_cost_total", ("model", "small"), ("currency", "USD")), 12);
+        Assert.Equal(((11 * 10.0) + (7 * 30.0)) / 1_000_000, metrics.Value("llm_model_cost_total", ("model", "large"), ("currency", "EUR")), 12);
+        Assert.Equal(22, metrics.Value("llm_model_prompt_tokens_total", ("model", "small")));
+    }
+
+    [Fact]
     public void Only_names_labels_and_comments_are_searched_for_prompt_text_never_sample_values()
     {
         const string Text = "# HELP llm_x help\nllm_x_sum{model=\"a b\"} 0.04711 1700000004711\nllm_y 4711\nllm_z{p=\"4711-secret\"} 1\n";

@@ -41,6 +41,9 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
     /// <summary>When set, every request is refused with this status and an Anthropic <c>invalid_request_error</c> body.</summary>
     public int? RefuseWith { get; set; }
 
+    /// <summary>When above 0, answers report this many prompt-cache reads (<c>usage.cache_read_input_tokens</c>).</summary>
+    public int CacheReadInputTokens { get; set; }
+
     /// <summary>The next this-many requests answer 529 <c>overloaded_error</c>.</summary>
     public int FailNext
     {
@@ -127,7 +130,7 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
                 ["content"] = content,
                 ["stop_reason"] = tool is null ? "end_turn" : "tool_use",
                 ["stop_sequence"] = null,
-                ["usage"] = new JsonObject { ["input_tokens"] = 11, ["output_tokens"] = 7 },
+                ["usage"] = InputUsage(7),
             }.ToJsonString());
             return;
         }
@@ -145,7 +148,7 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
                 ["content"] = new JsonArray(),
                 ["stop_reason"] = null,
                 ["stop_sequence"] = null,
-                ["usage"] = new JsonObject { ["input_tokens"] = 11, ["output_tokens"] = 1 },
+                ["usage"] = InputUsage(1),
             },
         });
         await EventAsync(http, "ping", new JsonObject { ["type"] = "ping" });
@@ -202,5 +205,16 @@ public sealed class AnthropicLoopbackBackend : IAsyncDisposable
     {
         await http.Response.WriteAsync($"event: {name}\ndata: {payload.ToJsonString()}\n\n");
         await http.Response.Body.FlushAsync();
+    }
+
+    private JsonObject InputUsage(int output)
+    {
+        var usage = new JsonObject { ["input_tokens"] = 11, ["output_tokens"] = output };
+        if (CacheReadInputTokens > 0)
+        {
+            usage["cache_read_input_tokens"] = CacheReadInputTokens;
+        }
+
+        return usage;
     }
 }

@@ -57,6 +57,9 @@ public sealed class LoopbackBackend : IAsyncDisposable
     /// <summary>Token counts reported in <c>usage</c> (JSON answers, and the final stream chunk when <see cref="StreamUsage"/>).</summary>
     public int PromptTokens { get; set; } = 5;
 
+    /// <summary>Of <see cref="PromptTokens"/>, how many to report as served from a prompt cache (<c>prompt_tokens_details.cached_tokens</c>); 0 omits the details.</summary>
+    public int CachedPromptTokens { get; set; }
+
     public int CompletionTokens { get; set; } = 3;
 
     /// <summary>Ends streams with a usage chunk (what OpenAI sends for <c>stream_options.include_usage</c>).</summary>
@@ -391,7 +394,16 @@ public sealed class LoopbackBackend : IAsyncDisposable
         }
     }
 
-    private JsonObject Usage(int? completion = null) => new() { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = completion ?? CompletionTokens, ["total_tokens"] = PromptTokens + (completion ?? CompletionTokens) };
+    private JsonObject Usage(int? completion = null)
+    {
+        var usage = new JsonObject { ["prompt_tokens"] = PromptTokens, ["completion_tokens"] = completion ?? CompletionTokens, ["total_tokens"] = PromptTokens + (completion ?? CompletionTokens) };
+        if (CachedPromptTokens > 0)
+        {
+            usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = CachedPromptTokens };
+        }
+
+        return usage;
+    }
 
     private static string Chunk(string model, string? content, string? finish, string? role = null, string? reasoning = null, JsonObject? usage = null)
     {

@@ -40,6 +40,15 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
                 w.WriteString("name", d.Decision.Name);
                 w.WriteNumber("confidence", Math.Round(d.Confidence, 4));
                 w.WriteNumber("priority", d.Decision.Priority);
+                w.WriteNumber("tier", d.Decision.Tier);
+                w.WriteString("description", d.Decision.Description);
+                w.WriteStartObject("annotations");
+                foreach (var (key, value) in d.Decision.Annotations)
+                {
+                    w.WriteString(key, value);
+                }
+
+                w.WriteEndObject();
                 w.WriteEndObject();
             }
             else
@@ -55,6 +64,15 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             }
 
             w.WriteEndArray();
+
+            // What each candidate is called upstream: its provider_model_id, or its modelRef's lora_name.
+            w.WriteStartObject("upstream_models");
+            foreach (var c in context.Candidates)
+            {
+                w.WriteString(c.Name, context.ModelRefFor(c.Name)?.LoraName ?? c.ProviderModelId);
+            }
+
+            w.WriteEndObject();
             if (context.SelectionDetail is { } selection)
             {
                 // The selector's reasoning: for cost_quality the scores, prices and why the model won.
@@ -141,6 +159,7 @@ internal sealed class ExplainFunction(RouterPipeline pipeline) : IRouterFunction
             w.WriteString("outcome", choice.MetricLabel);
             w.WriteBoolean("applied", choice.Outcome == ReasoningOutcome.Applied);
             w.WriteString("explanation", choice.Explanation);
+            w.WriteString("reasoning_description", context.ModelRefFor(c.Name)?.ReasoningDescription);
             w.WriteEndObject();
         }
 

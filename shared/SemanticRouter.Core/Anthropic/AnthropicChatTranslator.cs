@@ -17,6 +17,7 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
     private string _model = string.Empty;
     private long _inputTokens;
     private long _outputTokens;
+    private long _cachedTokens;
     private bool _done;
 
     /// <summary>A whole Anthropic <c>message</c> as a <c>chat.completion</c> body.</summary>
@@ -77,7 +78,7 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
                 ["message"] = reply,
                 ["finish_reason"] = StopReasons.ToFinishReason(MessagesResponse.String(message["stop_reason"])),
             }),
-            ["usage"] = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion },
+            ["usage"] = Usage(prompt, completion, MessagesResponse.Count(usage?["cache_read_input_tokens"])),
         };
         return Encoding.UTF8.GetBytes(chat.ToJsonString());
     }
@@ -112,6 +113,7 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
                 _id = MessagesResponse.String(message?["id"]) ?? _id;
                 _model = MessagesResponse.String(message?["model"]) ?? _model;
                 _inputTokens = InputTokens(message?["usage"] as JsonObject);
+                _cachedTokens = MessagesResponse.Count(message?["usage"]?["cache_read_input_tokens"]);
                 _outputTokens = MessagesResponse.Count(message?["usage"]?["output_tokens"]);
                 Chunk(output, new JsonObject { ["role"] = "assistant", ["content"] = string.Empty }, null);
                 break;
@@ -154,6 +156,7 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
                     if (usage.ContainsKey("input_tokens"))
                     {
                         _inputTokens = InputTokens(usage);
+                        _cachedTokens = MessagesResponse.Count(usage["cache_read_input_tokens"]);
                     }
                 }
 
@@ -173,7 +176,7 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
                         ["created"] = _created,
                         ["model"] = _model,
                         ["choices"] = new JsonArray(),
-                        ["usage"] = new JsonObject { ["prompt_tokens"] = _inputTokens, ["completion_tokens"] = _outputTokens, ["total_tokens"] = _inputTokens + _outputTokens },
+                        ["usage"] = Usage(_inputTokens, _outputTokens, _cachedTokens),
                     };
                     output.Append("data: ").Append(data.ToJsonString()).Append("\n\n");
                 }
@@ -188,6 +191,21 @@ public sealed class AnthropicChatTranslator(bool includeUsage)
                 _done = true;
                 break;
         }
+    }
+
+    /// <summary>
+    /// A chat <c>usage</c>: prompt tokens include cache reads and writes (Anthropic counts them apart); cache reads are
+    /// also reported as <c>prompt_tokens_details.cached_tokens</c>, which <c>pricing.cached_input_per_1m</c> prices.
+    /// </summary>
+    private static JsonObject Usage(long prompt, long completion, long cached)
+    {
+        var usage = new JsonObject { ["prompt_tokens"] = prompt, ["completion_tokens"] = completion, ["total_tokens"] = prompt + completion };
+        if (cached > 0)
+        {
+            usage["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = cached };
+        }
+
+        return usage;
     }
 
     private static long InputTokens(JsonObject? usage) =>

@@ -48,4 +48,19 @@ public sealed record BackendRefConfig(
     IReadOnlyDictionary<string, string> ExtraHeaders);
 
 /// <summary>`providers.models[].pricing`: cost per million tokens, for the cost metric.</summary>
-public sealed record PricingConfig(string Currency, double PromptPer1M, double CompletionPer1M);
+public sealed record PricingConfig(string Currency, double PromptPer1M, double CompletionPer1M)
+{
+    /// <summary>
+    /// <c>cached_input_per_1m</c>: the price of prompt tokens the backend reports as served from its prompt cache
+    /// (<c>usage.prompt_tokens_details.cached_tokens</c>); null prices them as ordinary prompt tokens.
+    /// </summary>
+    public double? CachedInputPer1M { get; init; }
+
+    /// <summary>The cost of one answer's usage: cached prompt tokens at the cached price, the rest at the prompt price.</summary>
+    public double Cost(long promptTokens, long cachedPromptTokens, long completionTokens)
+    {
+        // Cached tokens are part of prompt_tokens in the OpenAI usage shape; a report claiming more is capped.
+        var cached = Math.Clamp(cachedPromptTokens, 0, promptTokens);
+        return (((promptTokens - cached) * PromptPer1M) + (cached * (CachedInputPer1M ?? PromptPer1M)) + (completionTokens * CompletionPer1M)) / 1_000_000d;
+    }
+}

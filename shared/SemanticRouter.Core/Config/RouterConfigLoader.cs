@@ -228,7 +228,7 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         if (p.Exists)
         {
             p.CheckKeys("currency", "prompt_per_1m", "completion_per_1m", "cached_input_per_1m");
-            pricing = new PricingConfig(p.StringOr("currency", "USD"), p.Double("prompt_per_1m", 0) ?? 0, p.Double("completion_per_1m", 0) ?? 0);
+            pricing = new PricingConfig(p.StringOr("currency", "USD"), p.Double("prompt_per_1m", 0) ?? 0, p.Double("completion_per_1m", 0) ?? 0) { CachedInputPer1M = p.Double("cached_input_per_1m", 0) };
         }
 
         var timeout = m.Double("timeout_seconds", 0.1, 3600);
@@ -574,7 +574,19 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
                     r["reasoning_effort"].Error("only applies with use_reasoning: true");
                 }
 
-                modelRefs.Add(new ModelRefConfig(model, r.Double("weight", 0) ?? 1, useReasoning, effort) { OverrideClientReasoning = r.Bool("override_client_reasoning") ?? false });
+                var lora = r.String("lora_name");
+                if (lora is not null && (lora.Length > 256 || lora.Any(char.IsWhiteSpace)))
+                {
+                    // Sent upstream as the model name: a name no server could serve is a config mistake.
+                    r["lora_name"].Error("must be a model name of at most 256 characters without whitespace");
+                }
+
+                modelRefs.Add(new ModelRefConfig(model, r.Double("weight", 0) ?? 1, useReasoning, effort)
+                {
+                    OverrideClientReasoning = r.Bool("override_client_reasoning") ?? false,
+                    LoraName = lora,
+                    ReasoningDescription = r.String("reasoning_description"),
+                });
             }
         }
 
@@ -627,7 +639,9 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             }
         }
 
-        return name is null ? null : new DecisionConfig(name, d.String("description"), priority, rules, modelRefs, algorithm, plugins);
+        var tier = d.Int("tier", 0) ?? 0;
+        var annotations = d.StringMap("annotations");
+        return name is null ? null : new DecisionConfig(name, d.String("description"), priority, rules, modelRefs, algorithm, plugins) { Tier = tier, Annotations = annotations };
     }
 
     private RuleNodeConfig BindRule(ConfigNode n, Dictionary<string, HashSet<string>> leafNames)

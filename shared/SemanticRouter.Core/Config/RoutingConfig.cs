@@ -43,7 +43,17 @@ public sealed record DecisionConfig(
     RuleNodeConfig Rules,
     IReadOnlyList<ModelRefConfig> ModelRefs,
     AlgorithmConfig Algorithm,
-    IReadOnlyList<PluginConfig> Plugins);
+    IReadOnlyList<PluginConfig> Plugins)
+{
+    /// <summary>
+    /// <c>tier</c> (0 when unset): when any matched decision has a tier above 0, the lowest tier wins before the
+    /// routing strategy compares priority and confidence (the anchor's tiered selection).
+    /// </summary>
+    public int Tier { get; init; }
+
+    /// <summary><c>annotations</c>: free-form labels for people and tools; shown by explain, never used for routing.</summary>
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A rule tree node: either an operator over children or a leaf `{type, name}`.</summary>
 public sealed record RuleNodeConfig(string? Operator, IReadOnlyList<RuleNodeConfig> Conditions, string? Type, string? Name)
@@ -61,6 +71,15 @@ public sealed record ModelRefConfig(string Model, double Weight, bool? UseReason
     /// the field the model's family uses (by default the client's value is kept).
     /// </summary>
     public bool OverrideClientReasoning { get; init; }
+
+    /// <summary>
+    /// <c>lora_name</c>: the LoRA adapter to call when this ref is chosen; sent upstream as <c>model</c> in place of
+    /// the model's <c>provider_model_id</c> (vLLM serves each adapter under its own model name).
+    /// </summary>
+    public string? LoraName { get; init; }
+
+    /// <summary><c>reasoning_description</c>: why this ref reasons (or not), for people; shown by explain only.</summary>
+    public string? ReasoningDescription { get; init; }
 }
 
 /// <summary>`algorithm`: how a model is chosen among a decision's modelRefs; settings are bound by the algorithm.</summary>

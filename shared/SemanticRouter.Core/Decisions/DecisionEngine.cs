@@ -9,6 +9,8 @@ public sealed class DecisionEngine(IReadOnlyList<DecisionConfig> decisions, Rout
     public DecisionResult? Select(SignalResults results)
     {
         DecisionResult? best = null;
+        List<DecisionResult>? matches = null;
+        var tiered = false;
         foreach (var decision in decisions)
         {
             var leaves = new List<SignalMatch>();
@@ -19,18 +21,40 @@ public sealed class DecisionEngine(IReadOnlyList<DecisionConfig> decisions, Rout
             }
 
             var candidate = new DecisionResult(decision, confidence, leaves);
-            if (best is null || Better(candidate, best))
+            tiered |= decision.Tier > 0;
+            (matches ??= []).Add(candidate);
+            if (best is null || Better(candidate, best, tiered: false))
             {
                 best = candidate;
+            }
+        }
+
+        if (tiered)
+        {
+            // As in the anchor: once any match has a tier, the order is tier (ascending, unset = 0), confidence,
+            // priority, name.
+            best = null;
+            foreach (var candidate in matches!)
+            {
+                if (best is null || Better(candidate, best, tiered: true))
+                {
+                    best = candidate;
+                }
             }
         }
 
         return best;
     }
 
-    private bool Better(DecisionResult a, DecisionResult b)
+    private bool Better(DecisionResult a, DecisionResult b, bool tiered)
     {
-        int order = strategy == RoutingStrategy.Confidence
+        if (tiered && a.Decision.Tier != b.Decision.Tier)
+        {
+            return a.Decision.Tier < b.Decision.Tier;
+        }
+
+        // Tiered selection ranks confidence before priority whatever the strategy (the anchor's rule).
+        int order = tiered || strategy == RoutingStrategy.Confidence
             ? Compare(a.Confidence, b.Confidence, a.Decision.Priority, b.Decision.Priority)
             : Compare(a.Decision.Priority, b.Decision.Priority, a.Confidence, b.Confidence);
         return order > 0 || (order == 0 && string.CompareOrdinal(a.Decision.Name, b.Decision.Name) < 0);

@@ -170,7 +170,7 @@ public sealed partial class RequestTelemetry
 
     private void RecordUsage(UpstreamResponse answer, TokenUsage usage)
     {
-        _metrics.Usage(answer.Model.Name, usage.PromptTokens, usage.CompletionTokens, answer.Model.Config.Pricing);
+        _metrics.Usage(answer.Model.Name, usage.PromptTokens, usage.CompletionTokens, answer.Model.Config.Pricing, usage.CachedPromptTokens);
         _activity?.SetTag("gen_ai.usage.input_tokens", usage.PromptTokens);
         _activity?.SetTag("gen_ai.usage.output_tokens", usage.CompletionTokens);
     }

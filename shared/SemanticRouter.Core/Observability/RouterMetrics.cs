@@ -97,15 +97,14 @@ public sealed class RouterMetrics : IDisposable
     public bool RoutingLatencyEnabled => _routingLatency.Enabled;
 
     /// <summary>Token usage of one answer; cost too when the model has pricing.</summary>
-    public void Usage(string model, long promptTokens, long completionTokens, Config.PricingConfig? pricing)
+    public void Usage(string model, long promptTokens, long completionTokens, Config.PricingConfig? pricing, long cachedPromptTokens = 0)
     {
         var tag = new KeyValuePair<string, object?>("model", model);
         _promptTokens.Add(promptTokens, tag);
         _completionTokens.Add(completionTokens, tag);
         if (pricing is not null)
         {
-            var cost = ((promptTokens * pricing.PromptPer1M) + (completionTokens * pricing.CompletionPer1M)) / 1_000_000d;
-            _cost.Add(cost, tag, new KeyValuePair<string, object?>("currency", pricing.Currency));
+            _cost.Add(pricing.Cost(promptTokens, cachedPromptTokens, completionTokens), tag, new KeyValuePair<string, object?>("currency", pricing.Currency));
         }
     }
 

@@ -11,6 +11,12 @@ namespace SemanticRouter.Core.Observability;
 /// </summary>
 public readonly record struct TokenUsage(long PromptTokens, long CompletionTokens)
 {
+    /// <summary>
+    /// Prompt tokens the backend served from its prompt cache (<c>prompt_tokens_details.cached_tokens</c>, or
+    /// <c>input_tokens_details.cached_tokens</c> in a Responses answer); part of <see cref="PromptTokens"/>.
+    /// </summary>
+    public long CachedPromptTokens { get; init; }
+
     /// <summary>Reads <c>usage</c> from a chat completion body; only top-level fields are looked at.</summary>
     public static TokenUsage? FromJson(ReadOnlySpan<byte> utf8)
     {
@@ -95,10 +101,17 @@ public readonly record struct TokenUsage(long PromptTokens, long CompletionToken
             return null;
         }
 
-        long prompt = 0, completion = 0;
+        long prompt = 0, completion = 0, cached = 0;
         var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
+            {
+                reader.Read();
+                cached = ReadCachedTokens(ref reader) ?? cached;
+                continue;
+            }
+
             var isPrompt = reader.ValueTextEquals("prompt_tokens"u8) || reader.ValueTextEquals("input_tokens"u8);
             var isCompletion = reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8);
             reader.Read();
@@ -120,6 +133,33 @@ public readonly record struct TokenUsage(long PromptTokens, long CompletionToken
             }
         }
 
-        return found ? new TokenUsage(prompt, completion) : null;
+        return found ? new TokenUsage(prompt, completion) { CachedPromptTokens = cached } : null;
+    }
+
+    /// <summary>Reads <c>cached_tokens</c> from a usage details object; the reader ends on the object's end.</summary>
+    private static long? ReadCachedTokens(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        long? cached = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isCached = reader.ValueTextEquals("cached_tokens"u8);
+            reader.Read();
+            if (isCached && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= 0)
+            {
+                cached = n;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return cached;
     }
 }

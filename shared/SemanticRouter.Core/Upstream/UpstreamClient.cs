@@ -54,7 +54,8 @@ public sealed partial class UpstreamClient(HttpMessageInvoker invoker, ILogger<U
                 break;
             }
 
-            context.Request.Body["model"] = model.Config.ProviderModelId;
+            // A modelRef's lora_name names the adapter the server serves under its own model name.
+            context.Request.Body["model"] = context.ModelRefFor(model.Name)?.LoraName ?? model.Config.ProviderModelId;
             var body = ReasoningMode.Serialize(context, model.Config);
             var anthropic = model.Config.ApiFormat == ApiFormat.Anthropic;
             if (anthropic)
