@@ -60,6 +60,7 @@ public sealed class AnchorDecisionKeysTests
         Assert.Empty(config.Routing.Decisions[1].Annotations);
         Assert.Equal(0.5, config.FindModel("small")!.Pricing!.CachedInputPer1M);
         Assert.Null(config.FindModel("large")!.Pricing!.CachedInputPer1M);
+        Assert.NotNull(Loader.Load(Config.Replace("base_url: \"http://127.0.0.1:9001/v1\"}", "base_url: \"http://127.0.0.1:9001/v1\", type: vllm}", StringComparison.Ordinal)));
     }
 
     [Theory]
@@ -69,6 +70,9 @@ public sealed class AnchorDecisionKeysTests
     [InlineData("annotations: {owner: maths-team, ticket: \"MATH-7\"}", "annotations: {owner: {name: x}}", "routing.decisions[0].annotations.owner", "expected a string")]
     [InlineData("lora_name: math-expert-lora", "lora_name: \"math lora\"", "routing.decisions[0].modelRefs[0].lora_name", "without whitespace")]
     [InlineData("cached_input_per_1m: 0.5", "cached_input_per_1m: -1", "providers.models[0].pricing.cached_input_per_1m", "must be")]
+    [InlineData("- {model: small}\n", "- {model: small, weight: 2}\n", "routing.decisions[0].modelRefs[1].weight", "is not supported")]
+    [InlineData("modelRefs: [{model: small}]", "modelRefs: [{model: small}]\n      algorithm: {type: static, on_error: skip}", "routing.decisions[1].algorithm.on_error", "is not supported")]
+    [InlineData("{name: a, base_url: \"http://127.0.0.1:9001/v1\"}", "{name: a, base_url: \"http://127.0.0.1:9001/v1\", type: grpc}", "providers.models[0].backend_refs[0].type", "must be one of vllm | chat")]
     public void A_bad_value_is_a_load_error_naming_its_path(string find, string replace, string path, string message)
     {
         Assert.Contains(find, Config, StringComparison.Ordinal);

@@ -327,6 +327,8 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             b["api_key"].Error("secrets are not read from config files; use api_key_env");
         }
 
+        // The anchor's backend type: both kinds speak Chat Completions here, so it is checked and changes nothing.
+        b.Enum("type", "vllm", "chat");
         var provider = b.Enum("provider", "openai", "vllm", AzureProvider) ?? inherited.Provider ?? "openai";
         var kind = provider == AzureProvider ? ProviderKind.AzureOpenAI : ProviderKind.OpenAI;
         Uri? baseUrl = null;
@@ -558,6 +560,12 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
         {
             r.CheckKeys("model", "weight", "use_reasoning", "reasoning_effort", "override_client_reasoning", "reasoning_description", "lora_name");
             var model = r.String("model", required: true);
+            if (r["weight"].Exists)
+            {
+                // The anchor's per-ref weight feeds selection algorithms this router does not have; accepted, it would do nothing.
+                r["weight"].Error("is not supported: modelRefs are tried in order (an algorithm may reorder them); to split traffic use providers.models[].backend_refs[].weight");
+            }
+
             if (model is not null && !modelNames.Contains(model))
             {
                 r["model"].Error($"unknown model \"{model}\" (defined in providers.models: {string.Join(", ", modelNames)})");
@@ -597,6 +605,12 @@ public sealed partial class RouterConfigLoader(RouterExtensions extensions, Func
             var type = a.String("type", required: true) ?? "static";
             var impl = Extensions.Algorithm(type);
             a.CheckKeys(["type", type, "on_error", .. impl?.InlineKeys ?? []]);
+            if (a["on_error"].Exists)
+            {
+                // Known to the anchor, so named clearly rather than as an unknown key.
+                a["on_error"].Error("is not supported: when an algorithm fails the request fails; the modelRefs order is the fallback order");
+            }
+
             if (impl is null)
             {
                 a["type"].Error($"unknown algorithm \"{type}\" (known: {string.Join(", ", Extensions.AlgorithmTypes)})");
