@@ -56,7 +56,7 @@ public sealed partial class SessionAffinity(ISessionStore store, RouterMetrics? 
         var record = stored.Record;
         if (context.Decision is { } current && current.Decision.Name != record.Decision)
         {
-            if (current.Decision.Priority > record.Priority)
+            if (Outranks(current.Decision, sticky, record.Priority))
             {
                 return Count(dryRun, new SessionState(key, SessionOutcome.PriorityOverride, stored));
             }
@@ -121,6 +121,16 @@ public sealed partial class SessionAffinity(ISessionStore store, RouterMetrics? 
     }
 
     /// <summary>The sticky decision if the current config still has it and its model; null otherwise.</summary>
+    /// <summary>
+    /// Whether the turn's decision ranks above the sticky one as the decision engine ranks matches: by tier when either
+    /// has one (lower wins, unset = 0), else by priority — so a tiered jailbreak block breaks stickiness even when its
+    /// priority is lower.
+    /// </summary>
+    private static bool Outranks(DecisionConfig current, DecisionConfig sticky, int stickyPriority) =>
+        (current.Tier > 0 || sticky.Tier > 0) && current.Tier != sticky.Tier
+            ? current.Tier < sticky.Tier
+            : current.Priority > stickyPriority;
+
     private static DecisionConfig? StickyDecision(RouterSnapshot snapshot, SessionRecord record)
     {
         if (snapshot.Model(record.Model) is null)

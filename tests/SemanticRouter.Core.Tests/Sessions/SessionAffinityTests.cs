@@ -97,6 +97,34 @@ public sealed class SessionAffinityTests
     }
 
     [Fact]
+    public async Task With_tiers_a_lower_tier_decision_overrides_whatever_its_priority_and_a_higher_tier_never_does_on_priority()
+    {
+        var extensions = RouterExtensionsDefaults.CreateCore().Add(new SessionAffinitySettings.Binder(() => false));
+        var config = new RouterConfigLoader(extensions).Load(Yaml
+            .Replace("{name: block, priority: 1000,", "{name: block, priority: 1, tier: 1,", StringComparison.Ordinal)
+            .Replace("{name: math, priority: 100,", "{name: math, priority: 100, tier: 2,", StringComparison.Ordinal)
+            .Replace("{name: code, priority: 100,", "{name: code, priority: 500, tier: 3,", StringComparison.Ordinal)
+            .Replace("{name: chat, priority: 1,", "{name: chat, priority: 1, tier: 4,", StringComparison.Ordinal));
+        var snapshot = new RouterSnapshot(config, extensions, _ => null);
+        await Seed("math", 100, "large", 0.5);
+
+        RoutingContext Turn(string decision)
+        {
+            var context = new RoutingContext("req-1", Chat(("user", "first question"), ("assistant", "an answer"), ("user", "a follow-up")), Headers(), config) { Routed = true };
+            context.Decision = new DecisionResult(config.Routing.Decisions.Single(d => d.Name == decision), 0.5, []);
+            return context;
+        }
+
+        var block = Turn("block");
+        Assert.Equal(SessionOutcome.PriorityOverride, (await _affinity.ResolveAsync(snapshot, block, _settings, CancellationToken.None))!.Outcome);
+        Assert.Equal("block", block.Decision!.Decision.Name);
+
+        var code = Turn("code");
+        Assert.Equal(SessionOutcome.Kept, (await _affinity.ResolveAsync(snapshot, code, _settings, CancellationToken.None))!.Outcome);
+        Assert.Equal("math", code.Decision!.Decision.Name);
+    }
+
+    [Fact]
     public async Task A_turn_that_matches_no_decision_keeps_the_sticky_one()
     {
         await Seed("math", 100, "large", 0.9);
