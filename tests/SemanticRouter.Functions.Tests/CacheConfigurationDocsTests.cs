@@ -30,14 +30,7 @@ public sealed partial class CacheConfigurationDocsTests
         var defaults = DefaultRow().Matches(doc).GroupBy(m => m.Groups["key"].Value).ToDictionary(g => g.Key, g => g.First().Groups["value"].Value);
         Assert.True(defaults.ContainsKey("embedding_model"), "configuration.md gives the default embedding_model");
 
-        await using var router = await RunningRouter.StartAsync("""
-            version: v1
-            providers:
-              default_model: m
-              models: [{name: m, backend_refs: [{name: b, base_url: "http://127.0.0.1:9/v1"}]}]
-            routing:
-              decisions: [{name: all, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}]
-            """);
+        await using var router = await RunningRouter.StartAsync(GlobalSectionConfigs.Minimal);
         var global = (ResponseCacheGlobalSettings)router.Services.GetRequiredService<IRouterSnapshotSource>().Current.Config.Global.Extensions[ResponseCacheGlobalSection.SectionPath]!;
         var runtime = router.Services.GetRequiredService<ResponseCacheRuntime>();
 
@@ -76,17 +69,6 @@ public sealed partial class CacheConfigurationDocsTests
         }
     }
 
-    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section)
-    {
-        var yaml = """
-            version: v1
-            providers:
-              default_model: m
-              models: [{name: m, backend_refs: [{name: b, base_url: "http://127.0.0.1:9/v1"}]}]
-            routing:
-              decisions: [{name: all, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}]
-            """ + (section is null ? string.Empty : "\nglobal:\n  stores:\n    response_cache: " + section + "\n");
-        var services = new ServiceCollection().AddSingleton(new RouterHostOptions { Environment = _ => null }).BuildServiceProvider();
-        return new RouterConfigLoader(HostExtensions.Create(services), _ => null).TryLoad(yaml);
-    }
+    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section) =>
+        GlobalSectionConfigs.Load(ResponseCacheGlobalSection.SectionPath, section);
 }

@@ -9,15 +9,6 @@ namespace SemanticRouter.Functions.Tests.Responses;
 /// <summary><c>global.stores.responses</c> is validated at load with errors naming the YAML path; its defaults follow the storage setting.</summary>
 public sealed class ResponseStoreSettingsTests
 {
-    private const string Base = """
-        version: v1
-        providers:
-          default_model: m
-          models: [{name: m, backend_refs: [{name: b, base_url: "http://127.0.0.1:9/v1"}]}]
-        routing:
-          decisions: [{name: all, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}]
-        """;
-
     [Theory]
     [InlineData("backend_type: blob", "global.stores.responses.backend_type", "no storage account is configured")]
     [InlineData("backend_type: disk", "global.stores.responses.backend_type", "must be one of")]
@@ -49,10 +40,6 @@ public sealed class ResponseStoreSettingsTests
         Assert.Equal(new ResponseStoreSettings("memory", 5, 2048, TimeSpan.FromMinutes(2), "chats"), set);
     }
 
-    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section, Func<string, string?> environment)
-    {
-        var yaml = section is null ? Base : Base + "\nglobal:\n  stores:\n    responses: " + (section.StartsWith('{') ? section : "{" + section + "}") + "\n";
-        var services = new ServiceCollection().AddSingleton(new RouterHostOptions { Environment = environment }).BuildServiceProvider();
-        return new RouterConfigLoader(HostExtensions.Create(services), environment).TryLoad(yaml);
-    }
+    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section, Func<string, string?> environment) =>
+        GlobalSectionConfigs.Load("stores.responses", section, environment);
 }

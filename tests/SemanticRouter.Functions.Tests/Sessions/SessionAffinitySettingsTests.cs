@@ -9,15 +9,6 @@ namespace SemanticRouter.Functions.Tests.Sessions;
 /// <summary><c>global.router.session_affinity</c> is validated at load with errors naming the YAML path; safe defaults.</summary>
 public sealed class SessionAffinitySettingsTests
 {
-    private const string Base = """
-        version: v1
-        providers:
-          default_model: m
-          models: [{name: m, backend_refs: [{name: b, base_url: "http://127.0.0.1:9/v1"}]}]
-        routing:
-          decisions: [{name: all, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}]
-        """;
-
     private static readonly string Storage = $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};TableEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};";
 
     [Theory]
@@ -67,10 +58,6 @@ public sealed class SessionAffinitySettingsTests
         Assert.Equal(new SessionAffinitySettings(true, TimeSpan.FromMinutes(2), 0.2, "memory", 50, "chats", TimeSpan.FromMilliseconds(250)), set);
     }
 
-    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section, Func<string, string?> environment)
-    {
-        var yaml = section is null ? Base : Base + "\nglobal:\n  router:\n    session_affinity: " + (section.StartsWith('{') ? section : "{" + section + "}") + "\n";
-        var services = new ServiceCollection().AddSingleton(new RouterHostOptions { Environment = environment }).BuildServiceProvider();
-        return new RouterConfigLoader(HostExtensions.Create(services), environment).TryLoad(yaml);
-    }
+    private static (RouterConfig? Config, IReadOnlyList<ConfigError> Errors) Load(string? section, Func<string, string?> environment) =>
+        GlobalSectionConfigs.Load("router.session_affinity", section, environment);
 }
