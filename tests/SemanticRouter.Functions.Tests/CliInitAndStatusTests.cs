@@ -61,7 +61,7 @@ public sealed class CliInitAndStatusTests : IAsyncLifetime
             .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, stop.Token);
         try
         {
-            await WaitForHealthAsync(new Uri(url), serving);
+            await InProcessServe.WaitUntilHealthyAsync(new Uri(url), serving, TimeSpan.FromSeconds(60), "serve");
 
             // Routed as the starter config's comments promise: a hard prompt to the large model, reasoning on;
             // small talk to the small model with its key from the environment, reasoning off.
@@ -259,29 +259,4 @@ public sealed class CliInitAndStatusTests : IAsyncLifetime
 
     private static string? Header(ClientResult result, string name) =>
         result.GetRawResponse().Headers.TryGetValue(name, out var value) ? value : null;
-
-    private static async Task WaitForHealthAsync(Uri baseAddress, Task<int> serving)
-    {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(serving.IsCompleted, "serve exited early");
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "serve did not answer /health within 60 s");
-            await Task.Delay(100);
-        }
-    }
 }

@@ -18,7 +18,7 @@ public sealed class CliServeAndValidateTests
         var serving = CliRoot.Create().Parse(["serve", "--demo", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, stop.Token);
         var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        await WaitUntilListeningAsync(baseAddress, serving);
+        await InProcessServe.WaitUntilHealthyAsync(baseAddress, serving, TimeSpan.FromSeconds(30), "serve --demo");
 
         var client = new ChatClient("MoM", new ApiKeyCredential("demo"), new OpenAIClientOptions { Endpoint = new Uri(baseAddress, "/v1") });
         ClientResult<ChatCompletion> result = await client.CompleteChatAsync([new UserChatMessage("What is the derivative of x^3?")]);
@@ -80,30 +80,5 @@ public sealed class CliServeAndValidateTests
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
         Assert.Contains("gateway.yaml: OK", result.StandardOutput, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitUntilListeningAsync(Uri baseAddress, Task<int> serving)
-    {
-        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            Assert.False(serving.IsCompleted, "serve exited early");
-            try
-            {
-                using var response = await http.GetAsync("/health");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "serve --demo did not start listening within 30 s");
-            await Task.Delay(100);
-        }
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class ReadmeQuickStartTests
         var serving = CliRoot.Create().Parse(["serve", "--demo", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
             .InvokeAsync(new InvocationConfiguration { Output = TextWriter.Null, Error = TextWriter.Null }, stop.Token);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        await WaitForHealthAsync(http, new Uri($"http://127.0.0.1:{port}/health"), serving);
+        await InProcessServe.WaitUntilHealthyAsync(new Uri($"http://127.0.0.1:{port}"), serving, TimeSpan.FromSeconds(60), "serve --demo");
 
         foreach (var command in commands)
         {
@@ -131,30 +131,6 @@ public sealed partial class ReadmeQuickStartTests
         }
 
         return commands;
-    }
-
-    private static async Task WaitForHealthAsync(HttpClient http, Uri health, Task<int> serving)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            Assert.False(serving.IsCompleted, "serve --demo exited early");
-            try
-            {
-                using var response = await http.GetAsync(health);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "serve --demo did not answer /health within 60 s");
-            await Task.Delay(100);
-        }
     }
 
     /// <summary>The curl options the README uses, as an HttpRequestMessage: -s/-i/-N (output only), -H, -d (POST), the URL.</summary>
