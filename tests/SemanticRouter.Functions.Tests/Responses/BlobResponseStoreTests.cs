@@ -12,30 +12,15 @@ namespace SemanticRouter.Functions.Tests.Responses;
 /// prefix, and the router using it by default when a storage account is configured (two router instances on the
 /// same account share stored responses).
 /// </summary>
-public sealed class BlobResponseStoreTests : IAsyncLifetime
+public sealed class BlobResponseStoreTests : AzuriteAccountTests
 {
-    private readonly AzuriteServer _azurite = AzuriteServer.InMemoryOnly();
-    private StorageAccount _account = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _azurite.StartAsync();
-        _account = new StorageAccount(StorageAccountOptions.FromConnectionString(_azurite.ConnectionString));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _account.Dispose();
-        await _azurite.DisposeAsync();
-    }
-
     [Fact]
-    public Task Saves_gets_and_deletes_per_tenant() => ResponseStoreContract.SavesGetsAndDeletesPerTenantAsync(new BlobResponseStore(_account.GetBlobClient("contract"), TimeProvider.System));
+    public Task Saves_gets_and_deletes_per_tenant() => ResponseStoreContract.SavesGetsAndDeletesPerTenantAsync(new BlobResponseStore(Account.GetBlobClient("contract"), TimeProvider.System));
 
     [Fact]
     public async Task Expired_responses_are_gone_and_their_blob_deleted()
     {
-        var container = _account.GetBlobClient("expiry");
+        var container = Account.GetBlobClient("expiry");
         await ResponseStoreContract.ExpiredResponsesAreGoneAsync(new BlobResponseStore(container, TimeProvider.System));
 
         Assert.Empty(await container.ListAsync().ToListAsync());
@@ -44,7 +29,7 @@ public sealed class BlobResponseStoreTests : IAsyncLifetime
     [Fact]
     public async Task Each_tenant_has_its_own_prefix_and_no_tenant_id_appears_in_a_blob_name()
     {
-        var container = _account.GetBlobClient("prefixes");
+        var container = Account.GetBlobClient("prefixes");
         var store = new BlobResponseStore(container, TimeProvider.System);
         await store.SaveAsync("tenant-a@example", ResponseStoreContract.Response("resp_p1"), CancellationToken.None);
         await store.SaveAsync("tenant-b@example", ResponseStoreContract.Response("resp_p2"), CancellationToken.None);
@@ -57,11 +42,11 @@ public sealed class BlobResponseStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Router_instances_on_one_storage_account_share_stored_responses()
+    public async Task Router_instances_on_one_storageAccount_share_stored_responses()
     {
         await using var backend = await LoopbackBackend.StartAsync("a");
         var yaml = TestConfigs.TwoModels(backend.BaseUrl, backend.BaseUrl, backend.BaseUrl);
-        var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
+        var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = Azurite.ConnectionString };
         await using var first = await RunningRouter.StartAsync(new RouterHostOptions { ConfigYaml = yaml, Environment = name => environment.GetValueOrDefault(name) });
         await using var second = await RunningRouter.StartAsync(new RouterHostOptions { ConfigYaml = yaml, Environment = name => environment.GetValueOrDefault(name) });
 
@@ -75,7 +60,7 @@ public sealed class BlobResponseStoreTests : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, followUp.StatusCode);
         Assert.Equal(3, backend.Requests.Last().Json["messages"]!.AsArray().Count);
 
-        var blobs = await _account.GetBlobClient("responses").ListAsync().ToListAsync();
+        var blobs = await Account.GetBlobClient("responses").ListAsync().ToListAsync();
         Assert.Equal(BlobResponseStore.BlobName(string.Empty, id), Assert.Single(blobs, b => b.Name.EndsWith(id + ".json", StringComparison.Ordinal)).Name);
     }
 }

@@ -14,38 +14,24 @@ namespace SemanticRouter.Functions.Tests.Sessions;
 /// entity per hashed conversation key, router instances on one account sharing stickiness, and an outage that
 /// leaves requests served.
 /// </summary>
-public sealed class TableSessionStoreTests : IAsyncLifetime
+public sealed class TableSessionStoreTests : AzuriteAccountTests
 {
-    private readonly AzuriteServer _azurite = AzuriteServer.InMemoryOnly();
     private readonly ManualClock _clock = new();
-    private StorageAccount _account = null!;
-
-    public async Task InitializeAsync()
-    {
-        await _azurite.StartAsync();
-        _account = new StorageAccount(StorageAccountOptions.FromConnectionString(_azurite.ConnectionString));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _account.Dispose();
-        await _azurite.DisposeAsync();
-    }
 
     [Fact]
     public Task Writes_are_conditional_on_the_version_read() =>
-        SessionStoreContract.WritesAreConditionalOnTheVersionReadAsync(new TableSessionStore(_account.GetTableClient("contract"), _clock), _clock);
+        SessionStoreContract.WritesAreConditionalOnTheVersionReadAsync(new TableSessionStore(Account.GetTableClient("contract"), _clock), _clock);
 
     [Fact]
     public Task Expired_records_read_as_absent_and_can_be_replaced() =>
-        SessionStoreContract.ExpiredRecordsReadAsAbsentAndCanBeReplacedAsync(new TableSessionStore(_account.GetTableClient("expiry"), _clock), _clock);
+        SessionStoreContract.ExpiredRecordsReadAsAbsentAndCanBeReplacedAsync(new TableSessionStore(Account.GetTableClient("expiry"), _clock), _clock);
 
     [Fact]
     public async Task Of_two_writers_holding_the_same_etag_only_the_first_wins()
     {
         // Two instances of the app: separate accounts, clients and stores on one table.
-        using var other = new StorageAccount(StorageAccountOptions.FromConnectionString(_azurite.ConnectionString));
-        var a = new TableSessionStore(_account.GetTableClient("writers"), _clock);
+        using var other = new StorageAccount(StorageAccountOptions.FromConnectionString(Azurite.ConnectionString));
+        var a = new TableSessionStore(Account.GetTableClient("writers"), _clock);
         var b = new TableSessionStore(other.GetTableClient("writers"), _clock);
         var key = SessionStoreContract.Key();
         Assert.True(await a.TryWriteAsync(key, SessionStoreContract.Record(_clock), null, CancellationToken.None));
@@ -62,8 +48,8 @@ public sealed class TableSessionStoreTests : IAsyncLifetime
     [Fact]
     public async Task Two_instances_creating_one_conversation_at_once_leave_exactly_one_choice()
     {
-        using var other = new StorageAccount(StorageAccountOptions.FromConnectionString(_azurite.ConnectionString));
-        var a = new TableSessionStore(_account.GetTableClient("race"), _clock);
+        using var other = new StorageAccount(StorageAccountOptions.FromConnectionString(Azurite.ConnectionString));
+        var a = new TableSessionStore(Account.GetTableClient("race"), _clock);
         var b = new TableSessionStore(other.GetTableClient("race"), _clock);
         await a.GetAsync(SessionStoreContract.Key(), CancellationToken.None); // the table exists before the race
         var key = SessionStoreContract.Key();
@@ -87,7 +73,7 @@ public sealed class TableSessionStoreTests : IAsyncLifetime
         using var turn = await PostChatAsync(router, ("user", "What is the integral of x squared?"));
 
         Assert.Equal(HttpStatusCode.OK, turn.StatusCode);
-        var entities = await _account.GetTableClient("routersessions").QueryAsync<TableEntity>().ToListAsync();
+        var entities = await Account.GetTableClient("routersessions").QueryAsync<TableEntity>().ToListAsync();
         var entity = Assert.Single(entities);
         Assert.Matches("^[0-9a-f]{64}$", entity.PartitionKey);
         Assert.Equal(("math", "large", 100), (entity.GetString("Decision"), entity.GetString("Model"), entity.GetInt32("Priority")));
@@ -95,7 +81,7 @@ public sealed class TableSessionStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Router_instances_on_one_storage_account_keep_a_conversation_on_one_model()
+    public async Task Router_instances_on_one_storageAccount_keep_a_conversation_on_one_model()
     {
         await using var small = await LoopbackBackend.StartAsync("small");
         await using var large = await LoopbackBackend.StartAsync("large");
@@ -122,7 +108,7 @@ public sealed class TableSessionStoreTests : IAsyncLifetime
         using var opening = await PostChatAsync(router, ("user", "What is the integral of x squared?"));
         Assert.Equal(HttpStatusCode.OK, opening.StatusCode);
 
-        await _azurite.StopAsync();
+        await Azurite.StopAsync();
         using var followUp = await PostChatAsync(router, ("user", "What is the integral of x squared?"), ("assistant", "x^3/3 + C"), ("user", "Why?"));
 
         // No stickiness without the store: the follow-up routes on its own signals, and is answered.
@@ -134,7 +120,7 @@ public sealed class TableSessionStoreTests : IAsyncLifetime
 
     private Task<RunningRouter> StartRouterAsync(LoopbackBackend small, LoopbackBackend large)
     {
-        var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = _azurite.ConnectionString };
+        var environment = new Dictionary<string, string> { ["AzureWebJobsStorage"] = Azurite.ConnectionString };
         return RunningRouter.StartAsync(new RouterHostOptions
         {
             ConfigYaml = SessionConfigs.Sticky(small.BaseUrl, large.BaseUrl, "{enabled: true, store_timeout_ms: 2000}"),
