@@ -4,7 +4,4 @@ using SemanticRouter.Cache.Memory.Vectors;
 namespace SemanticRouter.Cache.Memory;
 
 /// <summary>Limits of the in-process store: an entry count and an estimate of the bytes the entries hold (<see cref="MemoryCacheEntry.EstimatedBytes"/>).</summary>
-internal sealed record MemoryStoreOptions(int MaxEntries, EvictionPolicyKind Eviction, int AnnMinEntries, HnswParameters Hnsw, long MaxBytes = long.MaxValue)
-{
-    public static MemoryStoreOptions Default { get; } = new(10_000, EvictionPolicyKind.Fifo, 20_000, new HnswParameters());
-}
+internal sealed record MemoryStoreOptions(int MaxEntries, EvictionPolicyKind Eviction, int AnnMinEntries, HnswParameters Hnsw, long MaxBytes = long.MaxValue);
