@@ -3,6 +3,8 @@ using SemanticRouter.Cache.Keys;
 using SemanticRouter.Cache.Memory;
 using SemanticRouter.Cache.Memory.Eviction;
 using SemanticRouter.Cache.Memory.Vectors;
+using SemanticRouter.Cache.Operations;
+using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Cache.Storage;
 
 namespace SemanticRouter.Cache.Tests;
@@ -77,6 +79,22 @@ public sealed class MemoryStoreTests
 
         await store.InvalidateAsync(new CacheInvalidation("t", null, null), default);
         Assert.Equal(0, store.EstimatedBytes);
+    }
+
+    [Fact]
+    public async Task The_runtime_builds_the_memory_store_with_the_configured_max_bytes()
+    {
+        var perEntry = 10_000 + MemoryCacheEntry.OverheadBytes;
+        await using var runtime = new ResponseCacheRuntime([]);
+        var settings = ResponseCacheGlobalSettings.DefaultsFor(HashingTextEmbedder.Name) with { MaxBytes = 3L * (perEntry + 100) };
+        var store = runtime.Store(settings);
+        foreach (var id in new[] { "a", "b", "c", "d", "e" })
+        {
+            await store.WriteAsync(Key(id), null, new byte[10_000], TimeSpan.FromHours(1), default);
+        }
+
+        Assert.Equal(["c", "d", "e"], await Present(store));
+        Assert.NotSame(store, runtime.Store(settings with { MaxBytes = 10L * perEntry }));
     }
 
     [Fact]
