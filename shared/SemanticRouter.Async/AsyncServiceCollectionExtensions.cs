@@ -4,9 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SemanticRouter.Async.Feedback;
 using SemanticRouter.Async.HaluGate;
+using SemanticRouter.Async.HaluGate.Journal;
 using SemanticRouter.Async.Preference;
 using SemanticRouter.Async.Queues;
 using SemanticRouter.Core.Config;
+using SemanticRouter.Core.Observability;
+using SemanticRouter.Core.Pipeline;
 using SemanticRouter.Signals.Models;
 using SemanticRouter.Storage.Azure;
 using SemanticRouter.Storage.ModelStore;
@@ -72,14 +75,44 @@ public static class AsyncServiceCollectionExtensions
         services.AddSingleton<FeedbackIngestHandler>();
         services.AddSingleton<IQueueMessageHandler>(sp => sp.GetRequiredService<HalugateAuditHandler>());
         services.AddSingleton<IQueueMessageHandler>(sp => sp.GetRequiredService<FeedbackIngestHandler>());
-        services.AddSingleton<AuditEnqueuer>();
+        services.AddSingleton<AuditQueueSender>();
+        services.AddSingleton(sp => new AuditEnqueuer(
+            sp.GetRequiredService<AuditQueueSender>(),
+            () => CreateJournal(sp, storage),
+            sp.GetRequiredService<ILogger<AuditEnqueuer>>(),
+            sp.GetService<RouterMetrics>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AuditEnqueuer>());
+
+        // Registered after the enqueuer, so it stops first (hosts stop services in reverse order) and the journal it
+        // reads from is disposed with the enqueuer after it.
+        services.AddSingleton<IHostedService, JournalPump>();
         if (settings.RunPollers)
         {
             services.AddSingleton<IHostedService, QueueWorkerService>();
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// The audit journal <c>global.halugate.hand_off</c> asks for (null in <c>queue</c> mode, and without a storage
+    /// account, whose in-process queues die with the process anyway), in a subfolder per queue service.
+    /// </summary>
+    private static AuditJournal? CreateJournal(IServiceProvider services, StorageAccountOptions? storage)
+    {
+        var settings = services.GetService<IRouterSnapshotSource>() is { } snapshots ? AuditHandOffSettings.From(snapshots.Current.Config) : AuditHandOffSettings.Default;
+        if (storage?.QueueEndpoint is not { } queueEndpoint || !settings.UsesJournal)
+        {
+            return null;
+        }
+
+        var journal = new AuditJournal(
+            Path.Combine(settings.JournalDirectory, AuditJournal.ScopeFolder(queueEndpoint)),
+            settings.MaxJournalBytes,
+            settings.SegmentBytes,
+            services.GetRequiredService<ILogger<AuditJournal>>());
+        services.GetService<RouterMetrics>()?.ObserveAuditJournalBacklog(() => journal.Backlog);
+        return journal;
     }
 
     /// <summary>Adds the <c>hallucination</c> plugin, the <c>feedback</c> selection algorithm and the <c>preference</c> signal.</summary>

@@ -1,4 +1,5 @@
 using SemanticRouter.Async;
+using SemanticRouter.Async.HaluGate;
 using SemanticRouter.Cache.Plugin;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Observability;
@@ -21,16 +22,17 @@ internal static class HostExtensions
 {
     public static RouterExtensions Create(IServiceProvider services)
     {
-        _ = services;
+        var environment = services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable;
         return RouterExtensionsDefaults.CreateCore()
             .AddLearnedSignals(() => services.GetRequiredService<LearnedModels>())
             .AddAsyncFeatures(services)
             .Add(new ResponseCachePluginFactory(services))
             .Add(new ResponseCacheGlobalSection([(services.GetService<LearnedModelOptions>() ?? new LearnedModelOptions()).SentenceEmbedder]))
             .Add(new ObservabilitySettings.Binder())
-            .Add(new AuthSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable))
-            .Add(new ResponseStoreSettings.Binder(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable))
-            .Add(new SessionAffinitySettings.Binder(() => HasTableEndpoint(services.GetService<RouterHostOptions>()?.Environment ?? System.Environment.GetEnvironmentVariable)));
+            .Add(new AuthSettings.Binder(environment))
+            .Add(new ResponseStoreSettings.Binder(environment))
+            .Add(new SessionAffinitySettings.Binder(() => HasTableEndpoint(environment)))
+            .Add(new AuditHandOffSettings.Binder(environment));
     }
 
     private static bool HasTableEndpoint(Func<string, string?> environment)

@@ -34,6 +34,8 @@ public sealed class RouterMetrics : IDisposable
     private Func<IEnumerable<(string Model, string Backend, bool InRotation)>>? _backends;
     private readonly Counter<long> _queueMessages;
     private readonly Counter<long> _audits;
+    private readonly Counter<long> _auditHandOffs;
+    private Func<long>? _auditJournalBacklog;
     private readonly Counter<long> _feedback;
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _rateLimited;
@@ -70,6 +72,8 @@ public sealed class RouterMetrics : IDisposable
         Meter.CreateObservableGauge("llm_upstream_backend_in_rotation", ObserveBackends, description: "1 while a backend takes traffic, 0 while it is ejected or failing its health check.");
         _queueMessages = Meter.CreateCounter<long>("llm_queue_messages_total", description: "Queue messages handled, by queue and outcome.");
         _audits = Meter.CreateCounter<long>("llm_halugate_audits_total", description: "HaluGate hallucination audits, by result.");
+        _auditHandOffs = Meter.CreateCounter<long>("llm_halugate_audit_handoffs_total", description: "Audit messages handed off on the response path, by outcome (journaled, queued, deferred) and fallback (none, journal_full, journal_failed).");
+        Meter.CreateObservableGauge("llm_halugate_audit_journal_backlog", () => _auditJournalBacklog?.Invoke() ?? 0, description: "Audit messages in this instance's journal that are not on the queue yet.");
         _feedback = Meter.CreateCounter<long>("llm_feedback_ratings_total", description: "User feedback ratings ingested, by model and rating kind.");
         _authFailures = Meter.CreateCounter<long>("llm_auth_failures_total", description: "Requests refused by API-key authentication or authorization, by reason.");
         _rateLimited = Meter.CreateCounter<long>("llm_rate_limited_total", description: "Requests refused by a per-key rate limit, by limit kind.");
@@ -151,6 +155,13 @@ public sealed class RouterMetrics : IDisposable
     /// <summary>A HaluGate audit finished; <paramref name="result"/> is hallucinated, grounded, skipped or error.</summary>
     public void AuditCompleted(string result) => _audits.Add(1, new KeyValuePair<string, object?>("result", result));
 
+    /// <summary>An audit message left the response path: <paramref name="outcome"/> journaled, queued or deferred; <paramref name="fallback"/> why a journal did not take it (none, journal_full, journal_failed).</summary>
+    public void AuditHandOff(string outcome, string fallback) =>
+        _auditHandOffs.Add(1, new KeyValuePair<string, object?>("outcome", outcome), new KeyValuePair<string, object?>("fallback", fallback));
+
+    /// <summary>Where the journal-backlog gauge reads from; set once by the audit journal's owner.</summary>
+    public void ObserveAuditJournalBacklog(Func<long> source) => _auditJournalBacklog = source;
+
     /// <summary>A feedback rating ingested; <paramref name="rating"/> is a kind such as up, down, or a score bucket.</summary>
     public void FeedbackRating(string model, string rating) =>
         _feedback.Add(1, new KeyValuePair<string, object?>("model", model), new KeyValuePair<string, object?>("rating", rating));
@@ -173,7 +184,7 @@ public sealed class RouterMetrics : IDisposable
     /// </summary>
     public void StartCountersAtZero()
     {
-        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _ejections, _queueMessages, _audits, _feedback, _authFailures, _rateLimited, _reasoning })
+        foreach (var counter in new[] { _requests, _errors, _promptTokens, _completionTokens, _decisionMatches, _cacheHits, _cacheMisses, _piiViolations, _jailbreakBlocks, _blocked, _upstreamAttempts, _ejections, _queueMessages, _audits, _auditHandOffs, _feedback, _authFailures, _rateLimited, _reasoning })
         {
             counter.Add(0);
         }

@@ -53,6 +53,22 @@ public static class StorageSettings
         };
     }
 
+    /// <summary>
+    /// Whether a storage account is configured, for config binders that pick a storage-backed default. A malformed
+    /// setting counts as configured: it is reported where the account is built.
+    /// </summary>
+    public static bool IsConfigured(Func<string, string?> getSetting, string connectionName = DefaultConnectionName)
+    {
+        try
+        {
+            return FromSettings(getSetting, connectionName) is not null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return true;
+        }
+    }
+
     /// <summary><see cref="FromSettings"/> over the process environment (app settings are environment variables in Functions).</summary>
     public static StorageAccountOptions? FromEnvironment(string connectionName = DefaultConnectionName) =>
         FromSettings(Environment.GetEnvironmentVariable, connectionName);

@@ -26,7 +26,7 @@ internal sealed record ResponseStoreSettings(string BackendType, int MaxEntries,
         public object? Bind(ConfigNode section)
         {
             var d = Default;
-            var hasAccount = HasStorageAccount();
+            var hasAccount = StorageSettings.IsConfigured(environment);
             if (!section.Exists)
             {
                 return d with { BackendType = hasAccount ? "blob" : "memory" };
@@ -51,19 +51,6 @@ internal sealed record ResponseStoreSettings(string BackendType, int MaxEntries,
                 (long?)section.Double("max_bytes", 1024, 64d * 1024 * 1024 * 1024) ?? d.MaxBytes,
                 TimeSpan.FromSeconds(section.Int("ttl_seconds", 60, 365 * 24 * 3600) ?? (int)d.Ttl.TotalSeconds),
                 container);
-        }
-
-        private bool HasStorageAccount()
-        {
-            try
-            {
-                return StorageSettings.FromSettings(environment) is not null;
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
-            {
-                // A malformed storage setting is reported where the account is built; here it counts as configured.
-                return true;
-            }
         }
     }
 }
