@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using SemanticRouter.Async;
 using SemanticRouter.Async.HaluGate;
@@ -14,7 +15,7 @@ using SemanticRouter.Testing;
 //   1. audit throughput, messages/s: detector alone (baseline) vs the full queue path
 //      (in-process queue + memory store, and Azurite queue + blob results);
 //   2. webhook latency: POST /v1/feedback vs GET /health (baseline) on the real router.
-//   3. durable audit hand-off: chat latency with `mode: async` audits on Azurite vs the same request unaudited.
+//   3. durable audit hand-off: chat latency with `mode: async` audits, hand_off queue and journal, vs the same request unaudited.
 // Usage: dotnet run -c Release --project tests/SemanticRouter.Async.Benchmarks [-- --messages 2000 --requests 2000]
 //
 // Detector quality on HaluEval (models/README.md; needs ../shared/data beside the checkout; exit 1 below the floors):
@@ -86,13 +87,15 @@ Console.WriteLine(string.Create(inv, $"webhook: POST /v1/feedback -> 202    p50 
 await app.StopAsync();
 
 // 3. The durable hand-off's cost on the response path: the same grounded request to a loopback backend, through a
-//    decision with the hallucination plugin (audit on the Azurite queue before the answer completes) and through one
-//    without (baseline), interleaved so both see the same machine load.
+//    decision with the hallucination plugin and through one without (baseline), on two routers sharing one Azurite:
+//    `hand_off.mode: queue` (the answer waits for the queue write) and `journal` (the answer waits for a local append;
+//    a pump sends it). All three interleaved so they see the same machine load.
 await using var backend = await LoopbackBackend.StartAsync("b");
 backend.RecordRequests = false;
 backend.AnswerText = _ => Answer;
 var storageSettings = new Dictionary<string, string> { ["AzureWebJobsStorage"] = azurite.ConnectionString, ["QUEUE_POLLERS"] = "false" };
-var audited = RouterApplication.Build(new RouterHostOptions
+var journalDirectory = Directory.CreateTempSubdirectory("sr-bench-journal-").FullName;
+WebApplication HandOffRouter(string handOff) => RouterApplication.Build(new RouterHostOptions
 {
     ConfigYaml = $$$"""
         version: v1
@@ -105,39 +108,67 @@ var audited = RouterApplication.Build(new RouterHostOptions
           decisions:
             - {name: audited, priority: 2, rules: {operator: OR, conditions: [{type: keyword, name: audit_me}]}, modelRefs: [{model: m}], plugins: [{type: hallucination, configuration: {mode: async}}]}
             - {name: plain, priority: 1, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}
+        global:
+          halugate:
+            hand_off: {{{handOff}}}
         """,
     Urls = "http://127.0.0.1:0",
     Environment = n => storageSettings.TryGetValue(n, out var v) ? v : null,
 });
-await audited.StartAsync();
-using var chat = new HttpClient { BaseAddress = RouterApplication.BoundAddress(audited) };
+var queueMode = HandOffRouter("{mode: queue}");
+var journalMode = HandOffRouter($"{{mode: journal, journal_dir: '{journalDirectory}'}}");
+await queueMode.StartAsync();
+await journalMode.StartAsync();
+using var queueChat = new HttpClient { BaseAddress = RouterApplication.BoundAddress(queueMode) };
+using var journalChat = new HttpClient { BaseAddress = RouterApplication.BoundAddress(journalMode) };
 HttpContent Chat(string word) => JsonContent.Create(JsonDocument.Parse($$"""{"model":"MoM","context":["{{Context}}"],"messages":[{"role":"user","content":"Tell me about the Eiffel Tower ({{word}})."}]}""").RootElement);
-var (plainLatency, auditedLatency) = await PairedLatencyAsync(() => chat.PostAsync("/v1/chat/completions", Chat("plain")), () => chat.PostAsync("/v1/chat/completions", Chat("audited")));
-var queuedAudits = await account.GetQueueClient(QueueNames.HalugateAudits).GetApproximateCountAsync();
-Console.WriteLine(string.Create(inv, $"audit hand-off: chat, no audit (baseline)      p50 {plainLatency.P50,7:F3} ms  p99 {plainLatency.P99,7:F3} ms  1.00x"));
-Console.WriteLine(string.Create(inv, $"audit hand-off: chat, audit on Azurite queue   p50 {auditedLatency.P50,7:F3} ms  p99 {auditedLatency.P99,7:F3} ms  {auditedLatency.P50 / plainLatency.P50:F2}x (p50), +{auditedLatency.P50 - plainLatency.P50:F3} ms; {queuedAudits} audits queued"));
-await audited.StopAsync();
+var latencies = await InterleavedLatencyAsync(
+    () => journalChat.PostAsync("/v1/chat/completions", Chat("plain")),
+    () => queueChat.PostAsync("/v1/chat/completions", Chat("audited")),
+    () => journalChat.PostAsync("/v1/chat/completions", Chat("audited")));
+var (plainLatency, queueLatency, journalLatency) = (latencies[0], latencies[1], latencies[2]);
+var auditQueue = account.GetQueueClient(QueueNames.HalugateAudits);
+var drained = Stopwatch.StartNew();
+var expected = 2 * (100 + requests);
+int queuedAudits;
+while ((queuedAudits = await auditQueue.GetApproximateCountAsync()) < expected && drained.Elapsed < TimeSpan.FromSeconds(60))
+{
+    await Task.Delay(50);
+}
+
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, no audit (baseline)       p50 {plainLatency.P50,7:F3} ms  p99 {plainLatency.P99,7:F3} ms  1.00x"));
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, mode queue (Azurite)      p50 {queueLatency.P50,7:F3} ms  p99 {queueLatency.P99,7:F3} ms  {queueLatency.P50 / plainLatency.P50:F2}x (p50), +{queueLatency.P50 - plainLatency.P50:F3} ms"));
+Console.WriteLine(string.Create(inv, $"audit hand-off: chat, mode journal (local file) p50 {journalLatency.P50,7:F3} ms  p99 {journalLatency.P99,7:F3} ms  {journalLatency.P50 / plainLatency.P50:F2}x (p50), +{journalLatency.P50 - plainLatency.P50:F3} ms"));
+Console.WriteLine(string.Create(inv, $"audit hand-off: {queuedAudits} of {expected} audits on the queue {drained.Elapsed.TotalSeconds:F1} s after the last request"));
+await queueMode.StopAsync();
+await journalMode.StopAsync();
+Directory.Delete(journalDirectory, recursive: true);
 return 0;
 
-async Task<((double P50, double P99) A, (double P50, double P99) B)> PairedLatencyAsync(Func<Task<HttpResponseMessage>> a, Func<Task<HttpResponseMessage>> b)
+async Task<(double P50, double P99)[]> InterleavedLatencyAsync(params Func<Task<HttpResponseMessage>>[] calls)
 {
     for (var i = 0; i < 100; i++)
     {
-        (await a()).Dispose();
-        (await b()).Dispose();
+        foreach (var call in calls)
+        {
+            (await call()).Dispose();
+        }
     }
 
-    var sa = new double[requests];
-    var sb = new double[requests];
+    var samples = calls.Select(_ => new double[requests]).ToArray();
     for (var i = 0; i < requests; i++)
     {
-        sa[i] = await TimeAsync(a);
-        sb[i] = await TimeAsync(b);
+        for (var c = 0; c < calls.Length; c++)
+        {
+            samples[c][i] = await TimeAsync(calls[c]);
+        }
     }
 
-    Array.Sort(sa);
-    Array.Sort(sb);
-    return ((sa[requests / 2], sa[(int)(requests * 0.99)]), (sb[requests / 2], sb[(int)(requests * 0.99)]));
+    return [.. samples.Select(s =>
+    {
+        Array.Sort(s);
+        return (s[requests / 2], s[(int)(requests * 0.99)]);
+    })];
 
     static async Task<double> TimeAsync(Func<Task<HttpResponseMessage>> call)
     {
