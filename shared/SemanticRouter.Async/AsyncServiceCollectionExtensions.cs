@@ -100,8 +100,13 @@ public static class AsyncServiceCollectionExtensions
     /// </summary>
     private static AuditJournal? CreateJournal(IServiceProvider services, StorageAccountOptions? storage)
     {
+        if (storage?.QueueEndpoint is not { } queueEndpoint)
+        {
+            return null;
+        }
+
         var settings = services.GetService<IRouterSnapshotSource>() is { } snapshots ? AuditHandOffSettings.From(snapshots.Current.Config) : AuditHandOffSettings.Default;
-        if (storage?.QueueEndpoint is not { } queueEndpoint || !settings.UsesJournal)
+        if (!settings.UsesJournal)
         {
             return null;
         }
