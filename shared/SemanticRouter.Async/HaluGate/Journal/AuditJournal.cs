@@ -196,7 +196,16 @@ internal sealed partial class AuditJournal : IDisposable
             Seal(previous);
         }
 
-        System.IO.Directory.CreateDirectory(Directory);
+        // Only this user may read the audits or plant records for a replay (the default folder is under the shared temp folder).
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var name = $"{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff}-{_writerId}-{++_sequence:D6}";
         var opening = Path.Combine(Directory, name + OpeningExtension);
         var path = Path.Combine(Directory, name + SegmentExtension);
