@@ -17,6 +17,7 @@ import torch
 
 import common
 import onnx_runtime
+import split_trunk
 from common import MODELS, WordPiece, seed_everything
 from datasets import CATEGORIES, domain_examples
 
@@ -37,7 +38,7 @@ def feats(text):
 def embeddings(texts):
     """Frozen sentence embeddings of the shipped models/sentence-embedder through ONNX Runtime."""
     tok = WordPiece()
-    out = onnx_runtime.run(os.path.join(MODELS, "sentence-embedder", "onnx", "model.onnx"),
+    out = onnx_runtime.run(split_trunk.merged(os.path.join(MODELS, "sentence-embedder")),
                            [tok.encode(t, 256)[0] for t in texts], ["sentence_embedding"], batch=64)
     return np.stack(out["sentence_embedding"])
 

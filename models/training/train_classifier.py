@@ -21,6 +21,7 @@ import finetune
 import minilm
 import onnx_runtime
 import quantize
+import split_trunk
 from common import MODELS, WordPiece, pad_batch, recall_at_fpr, roc_auc, seed_everything, write_json
 from datasets import CATEGORIES, domain_examples, jailbreak_examples
 from wide_model import ExportDomainEnsemble, ExportWideLinear, WideLinear
@@ -402,6 +403,7 @@ def main():
     write_json(os.path.join(MODELS, "reports", NAME + ".reference.json"), refs)
     report["seconds_total"] = round(time.time() - started)
     report["seconds_training"] = train_seconds
+    split_trunk.split_folder(folder)
     common.update_manifest(NAME, "multi-head-classifier", None)
     common.write_report(NAME, report)
     print("shipped", chosen, "seconds", report["seconds_total"], flush=True)

@@ -19,6 +19,7 @@ import common
 import minilm
 import onnx_runtime
 import quantize
+import split_trunk
 from common import MODELS, WordPiece, data, is_held_out, pad_batch, recall_at_fpr, roc_auc, seed_everything, write_json
 
 NAME = "sentence-embedder"
@@ -192,6 +193,7 @@ def main():
         vecs = torch.cat([twin(*pad_batch([tok.encode(t, MAX_LEN)[0]])) for t in samples])
     write_json(os.path.join(MODELS, "reports", NAME + ".reference.json"),
                {"texts": samples, "cosine": (vecs @ vecs.T).tolist()})
+    split_trunk.split_folder(folder)
     common.update_manifest(NAME, "embedder", None)
     common.write_report(NAME, report)
     print("shipped", chosen, "seconds", report["seconds"], flush=True)

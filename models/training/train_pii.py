@@ -20,6 +20,7 @@ import finetune
 import minilm
 import onnx_runtime
 import quantize
+import split_trunk
 from common import MODELS, WordPiece, data, is_held_out, pad_batch, seed_everything, write_json
 
 NAME = "pii-ner"
@@ -315,6 +316,7 @@ def main():
     write_json(os.path.join(MODELS, "reports", NAME + ".reference.json"), {"text": sample, "spans": spans})
     report["seconds_training"] = train_seconds
     report["seconds_total"] = round(time.time() - started)
+    split_trunk.split_folder(folder)
     common.update_manifest(NAME, "token-classifier", LABELS)
     common.write_report(NAME, report)
     print("shipped", chosen, "seconds", report["seconds_total"], flush=True)

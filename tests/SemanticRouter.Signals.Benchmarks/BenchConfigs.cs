@@ -10,6 +10,16 @@ internal static class BenchConfigs
         + "at an angle of thirty degrees above the horizontal. How long does the ball stay in the air, how far from the base of the "
         + "building does it land, and what is its speed just before it hits the ground? Please explain each step.";
 
+    /// <summary>Distinct prompts a benchmark cycles through.</summary>
+    public const int DistinctPrompts = 4096;
+
+    /// <summary>
+    /// <paramref name="prompt"/> made unique by a numbered prefix: models share work between identical token sequences
+    /// (the trunk of the default encoders), so a benchmark that repeated one prompt would measure that sharing, not a
+    /// stream of different prompts.
+    /// </summary>
+    public static string Distinct(string prompt, int n) => $"Question {n % DistinctPrompts}. {prompt}";
+
     public static string Learned(string backendUrl) => Header(backendUrl) + """
           signals:
             domains: [{name: physics}, {name: math}]

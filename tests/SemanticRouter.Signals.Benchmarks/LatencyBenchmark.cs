@@ -50,15 +50,16 @@ internal static class LatencyBenchmark
         var app = RouterApplication.Build(new RouterHostOptions { ConfigYaml = yaml, Urls = "http://127.0.0.1:0" });
         await using var _ = app;
         var pipeline = app.Services.GetRequiredService<RouterPipeline>();
-        var body = Encoding.UTF8.GetBytes(new JsonObject
+        var requests = Enumerable.Range(0, BenchConfigs.DistinctPrompts).Select(n => new RouterRequest(Encoding.UTF8.GetBytes(new JsonObject
         {
             ["model"] = "MoM",
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = prompt ?? BenchConfigs.Prompt100Tokens }),
-        }.ToJsonString());
-        var request = new RouterRequest(body, new Dictionary<string, string>());
+            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = BenchConfigs.Distinct(prompt ?? BenchConfigs.Prompt100Tokens, n) }),
+        }.ToJsonString()), new Dictionary<string, string>())).ToArray();
+        var next = 0;
+        RouterRequest Next() => requests[(int)((uint)Interlocked.Increment(ref next) % requests.Length)];
         for (var i = 0; i < 50; i++)
         {
-            await pipeline.ExplainAsync(request, CancellationToken.None); // warm-up: loads models, JIT
+            await pipeline.ExplainAsync(Next(), CancellationToken.None); // warm-up: loads models, JIT
         }
 
         var rows = new List<Row>();
@@ -71,6 +72,7 @@ internal static class LatencyBenchmark
                 var local = new List<double>();
                 while (stop.Elapsed.TotalSeconds < seconds)
                 {
+                    var request = Next();
                     var t = Stopwatch.GetTimestamp();
                     await pipeline.ExplainAsync(request, CancellationToken.None);
                     local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);

@@ -32,10 +32,14 @@ internal static class ThroughputBenchmark
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = RouterApplication.BoundAddress(app) };
-            var body = $$"""{"model":"MoM","messages":[{"role":"user","content":{{JsonSerializer.Serialize(BenchConfigs.Prompt100Tokens)}}}]}""";
+            var bodies = Enumerable.Range(0, BenchConfigs.DistinctPrompts)
+                .Select(n => $$"""{"model":"MoM","messages":[{"role":"user","content":{{JsonSerializer.Serialize(BenchConfigs.Distinct(BenchConfigs.Prompt100Tokens, n))}}}]}""")
+                .ToArray();
+            var next = 0;
+            string Next() => bodies[(int)((uint)Interlocked.Increment(ref next) % bodies.Length)];
             for (var i = 0; i < 50; i++)
             {
-                await SendAsync(http, body);
+                await SendAsync(http, Next());
             }
 
             var stop = Stopwatch.StartNew();
@@ -44,6 +48,7 @@ internal static class ThroughputBenchmark
                 var local = new List<double>();
                 while (stop.Elapsed.TotalSeconds < seconds)
                 {
+                    var body = Next();
                     var t = Stopwatch.GetTimestamp();
                     await SendAsync(http, body);
                     local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);

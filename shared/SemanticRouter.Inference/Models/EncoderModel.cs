@@ -5,13 +5,13 @@ namespace SemanticRouter.Inference.Models;
 
 /// <summary>
 /// Tokenizer + ONNX session of one model folder: pads a batch of tokenized texts and feeds exactly the
-/// inputs the session declares (a model without token_type_ids never receives them).
+/// inputs the session declares (a model without token_type_ids never receives them). A folder with a trunk
+/// (<see cref="ModelFolder.Trunk"/>) runs the shared trunk first and feeds its hidden states to its own graph.
 /// </summary>
 internal sealed class EncoderModel : IDisposable
 {
-    private static readonly string[] KnownInputs = ["input_ids", "attention_mask", "token_type_ids"];
-
     private readonly string[] inputNames;
+    private readonly EncoderTrunk? trunk;
 
     public EncoderModel(ModelFolder folder, ModelOptions options)
     {
@@ -25,22 +25,34 @@ internal sealed class EncoderModel : IDisposable
 
         MaxLength = maxLength;
         Overflow = options.Overflow;
-        Session = OrtSession.Load(folder.OnnxPath, options.Session);
+        trunk = folder.Trunk is { } reference ? EncoderTrunk.Acquire(reference, options.Session) : null;
         try
         {
-            var unknown = Session.Inputs.Select(i => i.Name).Where(n => !KnownInputs.Contains(n)).ToList();
-            if (unknown.Count > 0 || !Session.HasInput("input_ids"))
+            Session = OrtSession.Load(folder.OnnxPath, options.Session);
+        }
+        catch
+        {
+            trunk?.Release();
+            throw;
+        }
+
+        try
+        {
+            var known = trunk is null ? TokenTensors.Names : [.. TokenTensors.Names, trunk.Output];
+            var unknown = Session.Inputs.Select(i => i.Name).Where(n => !known.Contains(n)).ToList();
+            var start = trunk?.Output ?? "input_ids";
+            if (unknown.Count > 0 || !Session.HasInput(start))
             {
                 throw new NotSupportedException(
                     $"Model '{folder.OnnxPath}' declares inputs [{string.Join(", ", Session.Inputs.Select(i => i.Name))}]; "
-                    + "the engine feeds input_ids, attention_mask and token_type_ids (input_ids required).");
+                    + $"the engine feeds {string.Join(", ", known)} ({start} required).");
             }
 
             inputNames = Session.Inputs.Select(i => i.Name).ToArray();
         }
         catch
         {
-            Session.Dispose();
+            Dispose();
             throw;
         }
     }
@@ -60,51 +72,39 @@ internal sealed class EncoderModel : IDisposable
     /// <summary>Runs one padded batch; returns the requested outputs and the padded sequence length.</summary>
     public (OrtTensor[] Outputs, int SequenceLength) Run(IReadOnlyList<TokenizedText> batch, IReadOnlyList<string> outputs)
     {
-        var rows = batch.Count;
-        var length = 0;
-        foreach (var t in batch)
-        {
-            length = Math.Max(length, t.Count);
-        }
-
-        var shape = new long[] { rows, length };
+        var length = TokenTensors.Length(batch);
         var inputs = new OrtInput[inputNames.Length];
         for (var k = 0; k < inputNames.Length; k++)
         {
-            var data = new long[rows * length];
-            var name = inputNames[k];
-            for (var r = 0; r < rows; r++)
-            {
-                var t = batch[r];
-                var row = data.AsSpan(r * length, length);
-                switch (name)
-                {
-                    case "input_ids":
-                        for (var i = 0; i < t.Count; i++)
-                        {
-                            row[i] = t.Ids[i];
-                        }
-
-                        row[t.Count..].Fill(Tokenizer.PadTokenId);
-                        break;
-                    case "attention_mask":
-                        row[..t.Count].Fill(1);
-                        break;
-                    default:
-                        for (var i = 0; i < t.Count; i++)
-                        {
-                            row[i] = t.TypeIds[i];
-                        }
-
-                        break;
-                }
-            }
-
-            inputs[k] = new OrtInput(name, data, shape);
+            inputs[k] = trunk is not null && inputNames[k] == trunk.Output
+                ? HiddenStates(trunk.Encode(batch, Tokenizer.PadTokenId), batch, length)
+                : TokenTensors.Build(inputNames[k], batch, length, Tokenizer.PadTokenId);
         }
 
         return (Session.Run(inputs, outputs), length);
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        Session.Dispose();
+        trunk?.Release();
+    }
+
+    /// <summary>The trunk's states as a [rows, length, hidden] tensor, padding positions zero (the mask hides them).</summary>
+    private OrtInput HiddenStates(float[][] states, IReadOnlyList<TokenizedText> batch, int length)
+    {
+        var width = trunk!.Width;
+        for (var r = 0; width <= 0 && r < batch.Count; r++)
+        {
+            width = batch[r].Count == 0 ? 0 : states[r].Length / batch[r].Count;
+        }
+
+        var data = new float[batch.Count * length * width];
+        for (var r = 0; r < batch.Count; r++)
+        {
+            states[r].CopyTo(data.AsSpan(r * length * width));
+        }
+
+        return OrtInput.Float(trunk.Output, data, [batch.Count, length, width]);
+    }
 }

@@ -8,11 +8,12 @@ namespace SemanticRouter.Inference.Models;
 /// </summary>
 internal sealed class ModelFolder
 {
-    private ModelFolder(string path, string onnxPath, JsonElement config)
+    private ModelFolder(string path, string onnxPath, JsonElement config, TrunkReference? trunk)
     {
         Path = path;
         OnnxPath = onnxPath;
         Config = config;
+        Trunk = trunk;
     }
 
     public string Path { get; }
@@ -20,6 +21,12 @@ internal sealed class ModelFolder
     public string OnnxPath { get; }
 
     public JsonElement Config { get; }
+
+    /// <summary>
+    /// The shared lower graph when config.json has <c>"trunk": {"path", "output"}</c>: <see cref="OnnxPath"/> then
+    /// takes the trunk's <c>output</c> as an input instead of starting from token ids (docs/inference.md).
+    /// </summary>
+    public TrunkReference? Trunk { get; }
 
     public static ModelFolder Open(string folder)
     {
@@ -33,7 +40,7 @@ internal sealed class ModelFolder
         var onnx = OnnxModelFile.Require(full);
         var configPath = System.IO.Path.Combine(full, "config.json");
         var config = File.Exists(configPath) ? ReadJson(configPath) : JsonDocument.Parse("{}").RootElement.Clone();
-        return new ModelFolder(full, onnx, config);
+        return new ModelFolder(full, onnx, config, ReadTrunk(full, config));
     }
 
     public int? MaxPositionEmbeddings => Config.TryGetProperty("max_position_embeddings", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
@@ -68,6 +75,34 @@ internal sealed class ModelFolder
     {
         var path = System.IO.Path.Combine(Path, relativePath);
         return File.Exists(path) ? ReadJson(path) : null;
+    }
+
+    private static TrunkReference? ReadTrunk(string folder, JsonElement config)
+    {
+        if (!config.TryGetProperty("trunk", out var trunk))
+        {
+            return null;
+        }
+
+        if (trunk.ValueKind != JsonValueKind.Object
+            || !trunk.TryGetProperty("path", out var path) || path.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(path.GetString())
+            || !trunk.TryGetProperty("output", out var output) || output.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(output.GetString()))
+        {
+            throw new InvalidDataException($"config.json of '{folder}': \"trunk\" must be an object with string \"path\" and \"output\".");
+        }
+
+        var file = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, path.GetString()!));
+        if (!file.StartsWith(folder + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"config.json of '{folder}': trunk path '{path.GetString()}' leaves the model folder.");
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"config.json of '{folder}' names a trunk graph that is missing: '{file}'.", file);
+        }
+
+        return new TrunkReference(file, output.GetString()!);
     }
 
     private static JsonElement ReadJson(string path)

@@ -80,7 +80,7 @@ public sealed class OrtSession : IDisposable
     }
 
     /// <summary>
-    /// Runs the model on int64 inputs and returns the requested float outputs (all outputs when
+    /// Runs the model on int64 or float32 inputs and returns the requested float outputs (all outputs when
     /// <paramref name="outputNames"/> is null), in that order.
     /// </summary>
     public OrtTensor[] Run(ReadOnlySpan<OrtInput> inputs, IReadOnlyList<string>? outputNames = null)
@@ -102,15 +102,17 @@ public sealed class OrtSession : IDisposable
                     elements *= d;
                 }
 
-                if (elements != input.Data.Length)
+                if (elements != input.Length)
                 {
-                    throw new ArgumentException($"Input '{input.Name}' has {input.Data.Length} values but shape [{string.Join(',', input.Shape)}] needs {elements}.", nameof(inputs));
+                    throw new ArgumentException($"Input '{input.Name}' has {input.Length} values but shape [{string.Join(',', input.Shape)}] needs {elements}.", nameof(inputs));
                 }
 
                 names[i] = input.Name;
 
-                // Wraps the pinned managed array: ORT reads the ids in place, no copy.
-                values[i] = OrtValue.CreateTensorValueFromMemory(input.Data, input.Shape);
+                // Wraps the pinned managed array: ORT reads the values in place, no copy.
+                values[i] = input.FloatData is { } floats
+                    ? OrtValue.CreateTensorValueFromMemory(floats, input.Shape)
+                    : OrtValue.CreateTensorValueFromMemory(input.Data, input.Shape);
                 OrtHandleCounter.Created();
             }
 
