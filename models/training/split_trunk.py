@@ -14,7 +14,6 @@ as well). The split is exact: the same operators on the same tensors, cut at an 
 
 train_embedder.py, train_classifier.py and train_pii.py call split_folder() on their output before writing the
 manifest; merged() rebuilds one graph for tools that need it (baselines.py)."""
-import hashlib
 import json
 import os
 import sys
@@ -146,20 +145,12 @@ def merged(folder):
     return path
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def main():
     digests = {}
     for name in SHARED:
         folder = os.path.join(MODELS, name)
         trunk = split_folder(folder)
-        digests[name] = sha256(os.path.join(folder, trunk["path"]))
+        digests[name] = common.sha256_file(os.path.join(folder, trunk["path"]))
         print(f"{name}: trunk {digests[name][:16]}", flush=True)
     if len(set(digests.values())) != 1:
         raise SystemExit(f"the trunks differ, so nothing would be shared: {digests}")
