@@ -47,6 +47,7 @@ var deploymentContainer = 'app-package'
 var modelsContainer = 'models'
 var auditsContainer = 'halugate-audits'
 var ratingsContainer = 'feedback-ratings'
+var responsesContainer = 'responses'
 var hostContainers = ['azure-webjobs-hosts', 'azure-webjobs-secrets', deploymentContainer]
 var appQueues = ['halugate-audits', 'feedback']
 var queues = ['halugate-audits', 'halugate-audits-poison', 'feedback', 'feedback-poison']
@@ -99,6 +100,12 @@ resource auditsBlob 'Microsoft.Storage/storageAccounts/blobServices/containers@2
 resource ratingsBlob 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
   parent: blobService
   name: ratingsContainer
+  properties: { publicAccess: 'None' }
+}
+
+resource responsesBlob 'Microsoft.Storage/storageAccounts/blobServices/containers@2024-01-01' = {
+  parent: blobService
+  name: responsesContainer
   properties: { publicAccess: 'None' }
 }
 
@@ -230,6 +237,17 @@ resource auditsWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 resource ratingsWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: ratingsBlob
   name: guid(ratingsBlob.id, identity.id, roles.blobDataContributor)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// /v1/responses keeps stored responses here by default once a storage account is configured (global.stores.responses).
+resource responsesWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: responsesBlob
+  name: guid(responsesBlob.id, identity.id, roles.blobDataContributor)
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.blobDataContributor)
     principalId: identity.properties.principalId

@@ -13,6 +13,7 @@ locals {
   models_container     = "models"
   audits_container     = "halugate-audits"
   ratings_container    = "feedback-ratings"
+  responses_container  = "responses"
   host_containers      = ["azure-webjobs-hosts", "azure-webjobs-secrets", "app-package"]
   app_queues           = ["halugate-audits", "feedback"]
   queues               = ["halugate-audits", "halugate-audits-poison", "feedback", "feedback-poison"]
@@ -76,6 +77,12 @@ resource "azurerm_storage_container" "audits" {
 
 resource "azurerm_storage_container" "ratings" {
   name                  = local.ratings_container
+  storage_account_id    = azurerm_storage_account.router.id
+  container_access_type = "private"
+}
+
+resource "azurerm_storage_container" "responses" {
+  name                  = local.responses_container
   storage_account_id    = azurerm_storage_account.router.id
   container_access_type = "private"
 }
@@ -166,6 +173,14 @@ resource "azurerm_role_assignment" "audits_writer" {
 
 resource "azurerm_role_assignment" "ratings_writer" {
   scope                = azurerm_storage_container.ratings.resource_manager_id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = azurerm_user_assigned_identity.router.principal_id
+  principal_type       = "ServicePrincipal"
+}
+
+# /v1/responses keeps stored responses here by default once a storage account is configured (global.stores.responses).
+resource "azurerm_role_assignment" "responses_writer" {
+  scope                = azurerm_storage_container.responses.resource_manager_id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = azurerm_user_assigned_identity.router.principal_id
   principal_type       = "ServicePrincipal"

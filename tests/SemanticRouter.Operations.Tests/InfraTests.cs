@@ -33,6 +33,7 @@ public sealed partial class InfraTests
         Assert.Equal("models", (string?)locals["models_container"]);
         Assert.Equal("halugate-audits", (string?)locals["audits_container"]);
         Assert.Equal("feedback-ratings", (string?)locals["ratings_container"]);
+        Assert.Equal("responses", (string?)locals["responses_container"]);
         Assert.Equal("${toset(local.queues)}", (string?)resources["azurerm_storage_queue"]!["queues"]![0]!["for_each"]);
 
         var roles = resources["azurerm_role_assignment"]!.AsObject().ToDictionary(r => r.Key, r => r.Value![0]!);
@@ -40,6 +41,8 @@ public sealed partial class InfraTests
         Assert.Equal("${azurerm_storage_container.models.resource_manager_id}", (string?)roles["models_reader"]["scope"]);
         Assert.Equal("Storage Blob Data Contributor", (string?)roles["audits_writer"]["role_definition_name"]);
         Assert.Equal("${azurerm_storage_container.audits.resource_manager_id}", (string?)roles["audits_writer"]["scope"]);
+        Assert.Equal("Storage Blob Data Contributor", (string?)roles["responses_writer"]["role_definition_name"]);
+        Assert.Equal("${azurerm_storage_container.responses.resource_manager_id}", (string?)roles["responses_writer"]["scope"]);
         Assert.Equal("Storage Blob Data Contributor", (string?)roles["ratings_writer"]["role_definition_name"]);
         Assert.Equal("Storage Queue Data Contributor", (string?)roles["queue_contributor"]["role_definition_name"]);
         Assert.Equal("${each.value.resource_manager_id}", (string?)roles["queue_contributor"]["scope"]);
@@ -107,7 +110,7 @@ public sealed partial class InfraTests
         Assert.Contains("blobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'", bicep, StringComparison.Ordinal);
         Assert.Contains("queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'", bicep, StringComparison.Ordinal);
         var scopes = RoleScope().Matches(bicep).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(["modelsBlob", "auditsBlob", "ratingsBlob", "hostBlobs[i]", "queueResources[i]", "appInsights"], scopes);
+        Assert.Equal(["modelsBlob", "auditsBlob", "ratingsBlob", "responsesBlob", "hostBlobs[i]", "queueResources[i]", "appInsights"], scopes);
 
         // Well-formed: brackets balance outside strings and comments.
         var depth = new Stack<char>();
@@ -204,6 +207,9 @@ public sealed partial class InfraTests
         var constants = ConstDeclaration().Matches(queueNames).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
         var triggers = QueueTriggerName().Matches(sources.Single(s => s.Key.EndsWith("QueueTriggers.cs", StringComparison.Ordinal)).Value).Select(m => constants[m.Groups[1].Value]).ToList();
         Assert.Equal(queues.Order(StringComparer.Ordinal), triggers.Order(StringComparer.Ordinal));
+
+        // The /v1/responses blob store is the default once a storage account is configured: its container too.
+        Assert.Contains(SemanticRouter.Functions.Responses.Store.ResponseStoreSettings.Default.Container, containers);
 
         var bicep = InfraFiles.Bicep();
         var terraform = File.ReadAllText(Path.Combine(InfraFiles.Infra, "terraform", "main.tf"));
