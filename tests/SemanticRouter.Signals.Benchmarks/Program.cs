@@ -21,6 +21,12 @@ if (mode == "routing-quality")
     return;
 }
 
+if (mode == "category-scoring-study")
+{
+    await RoutingQualityBenchmark.StudyAsync(args.Length > 1 ? args[1] : "../shared/data/domain");
+    return;
+}
+
 if (mode == "jailbreak-methods")
 {
     await JailbreakMethods.RunAsync(args[1], args[2]);

@@ -9,6 +9,9 @@ namespace SemanticRouter.Functions.Quality;
 /// </summary>
 internal static class AnswerEvaluation
 {
+    /// <summary>The most tolerances one sweep evaluates (see <see cref="Thin"/>).</summary>
+    public const int MaxOperatingPoints = 400;
+
     public static AnswerReport Evaluate(AnswerMatrix matrix, IReadOnlyList<RoutingPlan> plans, IReadOnlyDictionary<string, double> prices, int bootstrap, int seed)
     {
         var rows = matrix.Rows;
@@ -35,10 +38,10 @@ internal static class AnswerEvaluation
         double Cost(AnswerRow row, string model) => prices[model] * (perCallCost ? row.TokensOf(model) / 1_000_000 : 1);
 
         // The tolerances where a choice can change, and one below them all (every prompt gets its dearest scored model).
-        var breakpoints = plans.SelectMany(p => p.Breakpoints()).Distinct().Order().ToList();
+        var breakpoints = Thin(plans.SelectMany(p => p.Breakpoints()).Distinct().Order().ToList());
         var tolerances = breakpoints.Count == 0 ? [0.0] : (List<double>)[breakpoints[0] - 1, .. breakpoints];
-        var sweep = tolerances.Select(t => Choices(rows, plans, p => p.ChooseAt(t))).ToArray();
-        var configured = Choices(rows, plans, p => p.ChooseAt(p.ConfiguredTolerance));
+        var sweep = tolerances.Select(t => Choices(rows, plans, strong, p => p.ChooseAt(t))).ToArray();
+        var configured = Choices(rows, plans, strong, p => p.ChooseAt(p.ConfiguredTolerance));
 
         var strongScores = rows.Select(r => r.Scores[strong]).ToArray();
         var weakScores = rows.Select(r => r.Scores[weak]).ToArray();
@@ -48,7 +51,7 @@ internal static class AnswerEvaluation
         {
             var (qs, qw, total) = (Sum(weights, strongScores), Sum(weights, weakScores), (double)weights.Sum());
             var gap = (qs - qw) / total;
-            return gap <= 0 ? null : sweep.Select(c => (c.StrongShare(weights, strong, total), (c.Quality(weights, rows, total) - (qw / total)) / gap)).ToList();
+            return gap <= 0 ? null : sweep.Select(c => (c.StrongShare(weights, total), (c.Quality(weights, total) - (qw / total)) / gap)).ToList();
         }
 
         var full = CurveMetrics.Of(Curve(ones)!);
@@ -73,10 +76,11 @@ internal static class AnswerEvaluation
         var qWeak = weakScores.Average();
         double Pgr(double quality) => (quality - qWeak) / (qStrong - qWeak);
         CurvePoint Point(double tolerance, Choice choice) =>
-            new(tolerance, choice.StrongShare(ones, strong, n), choice.Quality(ones, rows, n), Pgr(choice.Quality(ones, rows, n)), choice.Models.Select((m, i) => Cost(rows[i], m)).Average());
+            new(tolerance, choice.StrongShare(ones, n), choice.Quality(ones, n), Pgr(choice.Quality(ones, n)), choice.Models.Select((m, i) => Cost(rows[i], m)).Average());
 
         // The oracle: per prompt the cheapest model with the best score for it.
-        var oracle = new Choice(rows.Select(r => models.Where(m => r.Scores[m] == models.Max(x => r.Scores[x])).OrderBy(m => prices[m]).First()).ToArray());
+        var oracleModels = rows.Select(r => models.Where(m => r.Scores[m] == models.Max(x => r.Scores[x])).OrderBy(m => prices[m]).First()).ToArray();
+        var oracle = Choices(rows, oracleModels.Select(m => RoutingPlan.Fixed(m)).ToList(), strong, p => p.Models[0]);
 
         return new AnswerReport(
             n,
@@ -99,15 +103,45 @@ internal static class AnswerEvaluation
             seed);
     }
 
-    private static Choice Choices(IReadOnlyList<AnswerRow> rows, IReadOnlyList<RoutingPlan> plans, Func<RoutingPlan, string> choose)
+    /// <summary>
+    /// At most <see cref="MaxOperatingPoints"/> breakpoints: per-prompt scores (category_scoring: expected) give almost
+    /// one breakpoint per prompt, and every point costs a pass over the prompts per bootstrap sample. Beyond the cap the
+    /// sweep keeps evenly spaced quantiles of the breakpoints, always the first and the last; each kept point is still
+    /// an exact operating point, and the curve between two of them is the mix of their tolerances, as everywhere.
+    /// </summary>
+    public static List<double> Thin(List<double> sorted)
+    {
+        if (sorted.Count <= MaxOperatingPoints)
+        {
+            return sorted;
+        }
+
+        var kept = new List<double>(MaxOperatingPoints);
+        for (var k = 0; k < MaxOperatingPoints; k++)
+        {
+            var value = sorted[(int)Math.Round((double)k * (sorted.Count - 1) / (MaxOperatingPoints - 1))];
+            if (kept.Count == 0 || kept[^1] != value)
+            {
+                kept.Add(value);
+            }
+        }
+
+        return kept;
+    }
+
+    private static Choice Choices(IReadOnlyList<AnswerRow> rows, IReadOnlyList<RoutingPlan> plans, string strong, Func<RoutingPlan, string> choose)
     {
         var chosen = new string[rows.Count];
+        var scores = new double[rows.Count];
+        var isStrong = new bool[rows.Count];
         for (var i = 0; i < chosen.Length; i++)
         {
             chosen[i] = choose(plans[i]);
+            scores[i] = rows[i].Scores[chosen[i]];
+            isStrong[i] = chosen[i] == strong;
         }
 
-        return new Choice(chosen);
+        return new Choice(chosen, scores, isStrong);
     }
 
     private static double Sum(int[] weights, double[] values)
@@ -141,15 +175,15 @@ internal static class AnswerEvaluation
         return new Metric(value, At(0.025), At(0.975));
     }
 
-    /// <summary>The model chosen for each prompt at one operating point.</summary>
-    private sealed record Choice(string[] Models)
+    /// <summary>The model chosen for each prompt at one operating point, with its score and whether it is the strong model (looked up once: the bootstrap reads them many times).</summary>
+    private sealed record Choice(string[] Models, double[] Scores, bool[] IsStrong)
     {
-        public double StrongShare(int[] weights, string strong, double total)
+        public double StrongShare(int[] weights, double total)
         {
             var sum = 0.0;
-            for (var i = 0; i < Models.Length; i++)
+            for (var i = 0; i < IsStrong.Length; i++)
             {
-                if (Models[i] == strong)
+                if (IsStrong[i])
                 {
                     sum += weights[i];
                 }
@@ -158,16 +192,7 @@ internal static class AnswerEvaluation
             return sum / total;
         }
 
-        public double Quality(int[] weights, IReadOnlyList<AnswerRow> rows, double total)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < Models.Length; i++)
-            {
-                sum += weights[i] * rows[i].Scores[Models[i]];
-            }
-
-            return sum / total;
-        }
+        public double Quality(int[] weights, double total) => Sum(weights, Scores) / total;
     }
 }
 

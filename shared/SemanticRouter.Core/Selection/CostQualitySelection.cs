@@ -1,5 +1,6 @@
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Pipeline;
+using SemanticRouter.Core.Signals;
 
 namespace SemanticRouter.Core.Selection;
 
@@ -8,7 +9,9 @@ namespace SemanticRouter.Core.Selection;
 /// whose <c>model_scores</c> score for the request's category is within <c>quality_tolerance</c> of the best score there.
 /// The Azure AI Foundry model router's modes are aliases with a fixed tolerance: <c>balanced</c> (0.02), <c>cost</c>
 /// (0.06) and <c>quality</c> (0: the best-scoring model, the cheaper one on a tie). The chosen model goes first; the
-/// other modelRefs follow in written order as fallbacks.
+/// other modelRefs follow in written order as fallbacks. <c>category_scoring</c> (all four types) says which scores a
+/// model is judged by: the matched rule's (<c>top</c>, the default) or their mean weighted by the classifier's
+/// probability for each rule (<c>expected</c>; see <see cref="CategoryScoring"/>).
 /// </summary>
 public sealed class CostQualitySelection(RouterExtensions extensions, string type, double? fixedTolerance) : IModelSelectionAlgorithm
 {
@@ -27,21 +30,25 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
 
     public string Type => type;
 
-    public IReadOnlyList<string> InlineKeys => fixedTolerance is null ? ["quality_tolerance"] : [];
+    public IReadOnlyList<string> InlineKeys => fixedTolerance is null ? ["quality_tolerance", "category_scoring"] : ["category_scoring"];
 
     public object? Bind(ConfigNode settings)
     {
-        if (fixedTolerance is not null)
+        if (fixedTolerance is not null && settings["quality_tolerance"].Exists)
         {
             settings.Error($"{type} has a fixed quality_tolerance ({fixedTolerance.Value}); use type {TypeName} to set it");
             return null;
         }
 
-        settings.CheckKeys("quality_tolerance");
+        settings.CheckKeys([.. InlineKeys]);
         return BindInline(settings);
     }
 
-    public object? BindInline(ConfigNode algorithm) => new CostQualitySettings(algorithm.Double("quality_tolerance", 0, 1) ?? DefaultTolerance);
+    public object? BindInline(ConfigNode algorithm)
+    {
+        var scoring = algorithm.Enum("category_scoring", "top", "expected") == "expected" ? CategoryScoring.Expected : CategoryScoring.Top;
+        return new CostQualitySettings(fixedTolerance ?? algorithm.Double("quality_tolerance", 0, 1) ?? DefaultTolerance, scoring);
+    }
 
     /// <summary>Every rule that carries model_scores: the selector needs the category even when no decision rule names it.</summary>
     public IEnumerable<(string Type, string Name)> ReadsSignals(DecisionConfig decision, RoutingConfig routing, RouterExtensions extensions) =>
@@ -50,12 +57,13 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
     public IModelSelector Create(object? settings, DecisionConfig decision, RouterConfig config)
     {
         var tolerance = fixedTolerance ?? (settings as CostQualitySettings)?.QualityTolerance ?? DefaultTolerance;
+        var scoring = (settings as CostQualitySettings)?.CategoryScoring ?? CategoryScoring.Top;
         var refs = decision.ModelRefs;
         var prices = refs.Select(r => Price(config.FindModel(r.Model)?.Pricing)).ToArray();
         var sources = ScoredRules(config.Routing, extensions)
             .Select(r => new ScoreSource(r.Type, r.Rule.Name, refs.Select(m => r.Rule.ModelScores.FirstOrDefault(s => s.Model == m.Model)?.Score ?? double.NaN).ToArray()))
             .ToArray();
-        return new Selector(type, tolerance, refs, prices, sources);
+        return new Selector(type, tolerance, scoring, refs, prices, sources);
     }
 
     /// <summary>
@@ -132,6 +140,7 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
     {
         private readonly string _algorithm;
         private readonly double _tolerance;
+        private readonly CategoryScoring _scoring;
         private readonly IReadOnlyList<ModelRefConfig> _refs;
         private readonly double[] _prices;
         private readonly ScoreSource[] _sources;
@@ -139,10 +148,11 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
         // The order for each possible winner, built once: the winner, then the others as written.
         private readonly IReadOnlyList<ModelRefConfig>[] _orders;
 
-        public Selector(string algorithm, double tolerance, IReadOnlyList<ModelRefConfig> refs, double[] prices, ScoreSource[] sources)
+        public Selector(string algorithm, double tolerance, CategoryScoring scoring, IReadOnlyList<ModelRefConfig> refs, double[] prices, ScoreSource[] sources)
         {
             _algorithm = algorithm;
             _tolerance = tolerance;
+            _scoring = scoring;
             _refs = refs;
             _prices = prices;
             _sources = sources;
@@ -156,6 +166,11 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
                 return _refs;
             }
 
+            if (_scoring == CategoryScoring.Expected && Expected(context) is { } expected)
+            {
+                return Pick(context, expected.Source, expected.Weights);
+            }
+
             var source = Source(context);
             if (source is null)
             {
@@ -163,19 +178,71 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
                 return _refs;
             }
 
-            var winner = Choose(source.Scores, _prices, _tolerance);
+            return Pick(context, source, null);
+        }
+
+        private IReadOnlyList<ModelRefConfig> Pick(RoutingContext context, ScoreSource source, IReadOnlyList<CategoryWeight>? weights)
+        {
+            var scoresOf = weights is null ? $"{source.Type} \"{source.Name}\"" : $"the expected score over {weights.Count} {source.Type} rules";
+            var winner = CostQualitySelection.Choose(source.Scores, _prices, _tolerance);
             if (winner < 0)
             {
-                context.SelectionDetail = Detail(source, 0, $"{source.Type} \"{source.Name}\" scores none of these models: modelRefs in written order");
+                context.SelectionDetail = Detail(source, 0, $"{scoresOf} scores none of these models: modelRefs in written order", weights);
                 return _refs;
             }
 
             var best = source.Scores.Where(s => !double.IsNaN(s)).Max();
             var reason = source.Scores[winner] >= best
-                ? $"best score for {source.Type} \"{source.Name}\"{(Tied(source, winner) ? " (cheapest of the tied)" : string.Empty)}"
-                : $"cheapest model within {_tolerance} of the best score ({best}) for {source.Type} \"{source.Name}\"";
-            context.SelectionDetail = Detail(source, winner, reason);
+                ? $"best score for {scoresOf}{(Tied(source, winner) ? " (cheapest of the tied)" : string.Empty)}"
+                : $"cheapest model within {_tolerance} of the best score ({best}) for {scoresOf}";
+            context.SelectionDetail = Detail(source, winner, reason, weights);
             return _orders[winner];
+        }
+
+        /// <summary>
+        /// category_scoring: expected. Each model's score is the mean of its scores over the scored rules whose signal
+        /// gives a probability, weighted by that probability (renormalised over the rules that score the model, so an
+        /// unscored category neither counts as 0 nor dilutes the others). Null when no scored rule reports a
+        /// probability (then the top rule is read as usual).
+        /// </summary>
+        private (ScoreSource Source, IReadOnlyList<CategoryWeight> Weights)? Expected(RoutingContext context)
+        {
+            var sum = new double[_refs.Count];
+            var mass = new double[_refs.Count];
+            var weights = new List<CategoryWeight>(_sources.Length);
+            string? type = null;
+            foreach (var s in _sources)
+            {
+                if (context.Signals.Find(s.Type, s.Name)?.Detail is not IRuleProbability { Probability: > 0 and var p })
+                {
+                    continue;
+                }
+
+                type ??= s.Type;
+                weights.Add(new CategoryWeight($"{s.Type}:{s.Name}", p));
+                for (var i = 0; i < sum.Length; i++)
+                {
+                    if (!double.IsNaN(s.Scores[i]))
+                    {
+                        sum[i] += p * s.Scores[i];
+                        mass[i] += p;
+                    }
+                }
+            }
+
+            if (type is null)
+            {
+                return null;
+            }
+
+            var scores = new double[sum.Length];
+            for (var i = 0; i < scores.Length; i++)
+            {
+                scores[i] = mass[i] > 0 ? sum[i] / mass[i] : double.NaN;
+            }
+
+            weights.Sort((a, b) => b.Probability.CompareTo(a.Probability));
+            return (new ScoreSource(type, "expected", scores), weights);
         }
 
         private bool Tied(ScoreSource source, int winner)
@@ -219,7 +286,7 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
             return null;
         }
 
-        private CostQualityChoice Detail(ScoreSource? source, int winner, string reason)
+        private CostQualityChoice Detail(ScoreSource? source, int winner, string reason, IReadOnlyList<CategoryWeight>? weights = null)
         {
             var candidates = new CostQualityCandidate[_refs.Count];
             for (var i = 0; i < candidates.Length; i++)
@@ -228,16 +295,30 @@ public sealed class CostQualitySelection(RouterExtensions extensions, string typ
                 candidates[i] = new CostQualityCandidate(_refs[i].Model, double.IsNaN(score) ? null : score, double.IsInfinity(_prices[i]) ? null : _prices[i]);
             }
 
-            return new CostQualityChoice(_algorithm, _tolerance, source is null ? null : $"{source.Type}:{source.Name}", _refs[winner].Model, reason, candidates);
+            var from = source is null ? null : weights is null ? $"{source.Type}:{source.Name}" : $"{source.Type}:expected";
+            return new CostQualityChoice(_algorithm, _tolerance, from, _refs[winner].Model, reason, candidates)
+            {
+                CategoryScoring = _scoring == CategoryScoring.Expected ? "expected" : "top",
+                Weights = weights,
+            };
         }
     }
 }
 
 /// <summary>Bound <c>cost_quality</c> settings.</summary>
-public sealed record CostQualitySettings(double QualityTolerance);
+public sealed record CostQualitySettings(double QualityTolerance, CategoryScoring CategoryScoring = CategoryScoring.Top);
 
-/// <summary>Explain detail of a cost_quality choice: where the scores came from, every candidate, the winner and why.</summary>
-public sealed record CostQualityChoice(string Algorithm, double QualityTolerance, string? ScoresFrom, string Chosen, string Reason, IReadOnlyList<CostQualityCandidate> Candidates);
+/// <summary>
+/// Explain detail of a cost_quality choice: where the scores came from, every candidate, the winner and why; with
+/// <c>category_scoring: expected</c> the candidates' scores are expected scores and <see cref="Weights"/> lists the
+/// probability each scored rule was weighted by.
+/// </summary>
+public sealed record CostQualityChoice(string Algorithm, double QualityTolerance, string? ScoresFrom, string Chosen, string Reason, IReadOnlyList<CostQualityCandidate> Candidates)
+{
+    public string CategoryScoring { get; init; } = "top";
+
+    public IReadOnlyList<CategoryWeight>? Weights { get; init; }
+}
 
 /// <summary>A candidate's score for the request's category (null: not scored) and its price per 1M tokens (null: no pricing).</summary>
 public sealed record CostQualityCandidate(string Model, double? Score, double? PricePer1M);
