@@ -40,7 +40,8 @@ internal static class CategoryScoringStudy
         }
 
         var keys = prompts.Select(p => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(p)))).ToArray();
-        var missing = Enumerable.Range(0, prompts.Count).Where(i => !cache.ContainsKey(keys[i])).ToArray();
+        // The matrix repeats a few questions (in different subjects): classify each text once.
+        var missing = Enumerable.Range(0, prompts.Count).Where(i => !cache.ContainsKey(keys[i])).DistinctBy(i => keys[i]).ToArray();
         if (missing.Length > 0)
         {
             using var models = new LearnedModels(new LearnedModelOptions { ModelsDirectory = modelsDirectory });

@@ -110,10 +110,8 @@ internal static class RoutingQualityBenchmark
         }
 
         // category_scoring: the variant is chosen on the fit half alone (5-fold cross-validation), then evaluated once here.
-        var probabilities = await CategoryScoringStudy.ProbabilitiesAsync(rows.Select(r => r.Prompt).ToList(), ShippedModels(), ProbabilityCache);
-        var byPrompt = rows.Select((r, i) => (r.Prompt, P: probabilities[i])).ToDictionary(x => x.Prompt, x => x.P, StringComparer.Ordinal);
-        var fitProbabilities = fit.Select(r => byPrompt[r.Prompt]).ToArray();
-        var testProbabilities = test.Select(r => byPrompt[r.Prompt]).ToArray();
+        var fitProbabilities = await CategoryScoringStudy.ProbabilitiesAsync(fit.Select(r => r.Prompt).ToList(), ShippedModels(), ProbabilityCache);
+        var testProbabilities = await CategoryScoringStudy.ProbabilitiesAsync(test.Select(r => r.Prompt).ToList(), ShippedModels(), ProbabilityCache);
         var right = test.Where((r, i) => DomainSignalKind.Categories[CategoryScoringStudy.Top(testProbabilities[i])] == categories[r.Subject]).Count();
         summary.AppendLine(CultureInfo.InvariantCulture, $"domain signal top label = the question's MMLU-Pro category: {(double)right / test.Count:0.000} ({right}/{test.Count})");
         var confident = fitProbabilities.Count(p => p.Max() >= 0.9);

@@ -85,6 +85,31 @@ public sealed class CostQualityRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_expected_category_scoring_explain_shows_the_expected_scores_and_the_probability_of_each_scored_category()
+    {
+        await using var router = await ShippedModelsRouter.StartAsync(url => Config(url, "{type: balanced, category_scoring: expected}"));
+        var body = new JsonObject { ["model"] = "MoM", ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is the derivative of x^3 + 2x with respect to x?" }) };
+        using var response = await router.Http.PostAsync("/api/v1/explain", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var json = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        var selection = json["selection"]!;
+        Assert.Equal("expected", selection["categoryScoring"]!.GetValue<string>());
+        Assert.Equal("domain:expected", selection["scoresFrom"]!.GetValue<string>());
+        var weights = selection["weights"]!.AsArray();
+        Assert.Equal("domain:math", weights[0]!["rule"]!.GetValue<string>());
+        var math = weights[0]!["probability"]!.GetValue<double>();
+        var law = weights.Count > 1 ? weights[1]!["probability"]!.GetValue<double>() : 0;
+        Assert.True(math > law);
+
+        // The weak model's expected score is the probability-weighted mean of its math (0.89) and law (0.70) scores.
+        var weak = selection["candidates"]!.AsArray().Single(c => c!["model"]!.GetValue<string>() == "weak")!["score"]!.GetValue<double>();
+        Assert.Equal(((math * 0.89) + (law * 0.70)) / (math + law), weak, 9);
+        Assert.Contains("expected score over", selection["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var domain = json["signals"]!["domain"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "math")!;
+        Assert.Equal(math, domain["detail"]!["probability"]!.GetValue<double>(), 9);
+    }
+
+    [Fact]
     public void Model_scores_naming_unknown_or_repeated_models_or_bad_scores_are_reported_with_their_paths()
     {
         var loader = new RouterConfigLoader(HostExtensions.Create(new ServiceCollection().BuildServiceProvider()), _ => null);

@@ -16,7 +16,9 @@ namespace SemanticRouter.Functions.Cli;
 /// matrix (the training part: never the prompts you evaluate on) and writes <c>routing.signals.domains</c> with
 /// <c>model_scores</c> per domain rule: each model's mean score on the prompts whose first matching domain rule (in
 /// config order, the one cost_quality reads) is that rule, with counts and 95% intervals as comments. Rules with fewer
-/// than <c>--min-count</c> prompts get no scores (cost_quality then keeps their modelRefs' written order).
+/// than <c>--min-count</c> prompts get no scores (cost_quality then keeps their modelRefs' written order). With
+/// <c>--assignment soft</c> every prompt counts for every rule, weighted by the classifier's probability for the rule's
+/// categories (normalised over the rules): the fit that matches <c>category_scoring: expected</c>.
 /// </summary>
 internal static class FitScoresCommand
 {
@@ -27,7 +29,9 @@ internal static class FitScoresCommand
         var output = new Option<FileInfo?>("--out") { Description = "Write the YAML fragment here instead of standard output." };
         var minCount = new Option<int>("--min-count") { Description = "Prompts a rule needs before it gets scores (default 20).", DefaultValueFactory = _ => 20 };
         var concurrency = new Option<int>("--concurrency") { Description = "Prompts classified at once (default 2).", DefaultValueFactory = _ => 2 };
-        var command = new Command("fit-scores", "Fit domains[].model_scores from an answer matrix with the router's domain signal.") { config, answers, output, minCount, concurrency };
+        var assignment = new Option<string>("--assignment") { Description = "top: each prompt counts for its first matching rule (default); soft: for every rule, weighted by the classifier's probability.", DefaultValueFactory = _ => "top" };
+        assignment.AcceptOnlyFromAmong("top", "soft");
+        var command = new Command("fit-scores", "Fit domains[].model_scores from an answer matrix with the router's domain signal.") { config, answers, output, minCount, concurrency, assignment };
         command.SetAction(async (parseResult, ct) =>
         {
             var error = parseResult.InvocationConfiguration.Error;
@@ -59,7 +63,7 @@ internal static class FitScoresCommand
                 string yaml;
                 try
                 {
-                    yaml = await FitAsync(app.Services, matrix, Math.Max(1, parseResult.GetValue(minCount)), Math.Clamp(parseResult.GetValue(concurrency), 1, 64), answersFile.Name, ct).ConfigureAwait(false);
+                    yaml = await FitAsync(app.Services, matrix, Math.Max(1, parseResult.GetValue(minCount)), Math.Clamp(parseResult.GetValue(concurrency), 1, 64), answersFile.Name, ct, soft: parseResult.GetValue(assignment) == "soft").ConfigureAwait(false);
                 }
                 catch (FormatException e)
                 {
@@ -83,7 +87,7 @@ internal static class FitScoresCommand
     }
 
     /// <summary>The YAML fragment for the matrix; a <see cref="FormatException"/> says why the config or matrix does not fit.</summary>
-    public static async Task<string> FitAsync(IServiceProvider services, AnswerMatrix matrix, int minCount, int concurrency, string source, CancellationToken cancellationToken)
+    public static async Task<string> FitAsync(IServiceProvider services, AnswerMatrix matrix, int minCount, int concurrency, string source, CancellationToken cancellationToken, bool soft = false)
     {
         var config = services.GetRequiredService<RouterPipeline>().Snapshots.Current.Config;
         var rules = config.Routing.Signals.GetValueOrDefault("domains")?.Cast<DomainRule>().ToList() ?? [];
@@ -99,28 +103,42 @@ internal static class FitScoresCommand
         }
 
         var evaluator = services.GetRequiredService<RouterExtensions>().KindByConfigKey("domains")!.CreateEvaluator(rules);
-        var groups = await GroupAsync(evaluator, matrix, concurrency, cancellationToken).ConfigureAwait(false);
-        return Fragment(rules, ScoreFit.Fit(matrix.Rows.Select((r, i) => (groups[i], r)), matrix.Models), minCount, matrix.Rows.Count, source);
+        var matches = await MatchAsync(evaluator, matrix, concurrency, cancellationToken).ConfigureAwait(false);
+        var fits = soft
+            ? ScoreFit.FitWeighted(matrix.Rows.SelectMany((r, i) => Weights(matches[i]).Select(w => (w.Rule, r, w.Weight))), matrix.Models)
+            : ScoreFit.Fit(matrix.Rows.Select((r, i) => (matches[i].FirstOrDefault(m => m.Matched)?.Name ?? "(none)", r)), matrix.Models);
+        return Fragment(rules, fits, minCount, matrix.Rows.Count, source, soft);
     }
 
-    /// <summary>The first matching domain rule per prompt, in config order ("(none)" when none matches).</summary>
-    private static async Task<string[]> GroupAsync(ISignalEvaluator evaluator, AnswerMatrix matrix, int concurrency, CancellationToken cancellationToken)
+    /// <summary>Every domain rule's match per prompt.</summary>
+    private static async Task<IReadOnlyList<SignalMatch>[]> MatchAsync(ISignalEvaluator evaluator, AnswerMatrix matrix, int concurrency, CancellationToken cancellationToken)
     {
-        var groups = new string[matrix.Rows.Count];
-        await Parallel.ForAsync(0, groups.Length, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
+        var all = new IReadOnlyList<SignalMatch>[matrix.Rows.Count];
+        await Parallel.ForAsync(0, all.Length, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken }, async (i, ct) =>
         {
             var request = ChatRequest.Parse(AnswerRouting.Request("MoM", matrix.Rows[i].Prompt).Body.Span, 16);
-            var matches = await evaluator.EvaluateAsync(new SignalContext(request, new Dictionary<string, string>()), ct).ConfigureAwait(false);
-            groups[i] = matches.FirstOrDefault(m => m.Matched)?.Name ?? "(none)";
+            all[i] = await evaluator.EvaluateAsync(new SignalContext(request, new Dictionary<string, string>()), ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
-        return groups;
+        return all;
     }
 
-    internal static string Fragment(IReadOnlyList<DomainRule> rules, IReadOnlyDictionary<string, GroupFit> fits, int minCount, int prompts, string source)
+    /// <summary>Soft assignment: each rule's probability, normalised over the rules so a prompt counts once in all.</summary>
+    private static IEnumerable<(string Rule, double Weight)> Weights(IReadOnlyList<SignalMatch> matches)
+    {
+        var total = matches.Sum(m => m.Detail is IRuleProbability p ? p.Probability : 0);
+        return total > 0
+            ? matches.Select(m => (m.Name, m.Detail is IRuleProbability p ? p.Probability / total : 0))
+            : [("(none)", 1.0)];
+    }
+
+    internal static string Fragment(IReadOnlyList<DomainRule> rules, IReadOnlyDictionary<string, GroupFit> fits, int minCount, int prompts, string source, bool soft = false)
     {
         static string N(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"# fit-scores: {prompts} prompts of {source}, grouped by the first matching domain rule; 95% intervals (Wilson for 0/1 scores).");
+        var grouping = soft
+            ? "each counted for every domain rule with the classifier's probability for it (soft; counts are summed probabilities, intervals treat them as counts)"
+            : "grouped by the first matching domain rule";
+        sb.AppendLine(CultureInfo.InvariantCulture, $"# fit-scores: {prompts} prompts of {source}, {grouping}; 95% intervals (Wilson for 0/1 scores).");
         if (fits.TryGetValue("(none)", out var none))
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"# {none.Count} prompts matched no domain rule.");

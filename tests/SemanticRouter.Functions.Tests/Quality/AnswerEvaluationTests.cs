@@ -27,6 +27,21 @@ public sealed class AnswerEvaluationTests
         .ToArray();
 
     [Fact]
+    public void A_sweep_with_more_breakpoints_than_the_cap_keeps_evenly_spaced_ones_with_both_ends()
+    {
+        var breakpoints = Enumerable.Range(0, 1000).Select(i => i / 1000.0).ToList();
+
+        var kept = AnswerEvaluation.Thin(breakpoints);
+
+        Assert.Equal(AnswerEvaluation.MaxOperatingPoints, kept.Count);
+        Assert.Equal(0, kept[0]);
+        Assert.Equal(0.999, kept[^1]);
+        Assert.Equal(kept.Order(), kept);
+        var few = new List<double> { 0, 0.5, 1 };
+        Assert.Same(few, AnswerEvaluation.Thin(few));
+    }
+
+    [Fact]
     public void The_curve_apgr_and_cpt_match_the_hand_computed_values()
     {
         var report = AnswerEvaluation.Evaluate(Matrix(), Plans(0.3), Prices, bootstrap: 0, seed: 1);

@@ -46,4 +46,22 @@ public sealed class ScoreFitTests
         Assert.Contains("# 0 prompts (fewer than 2)", yaml, StringComparison.Ordinal);
         Assert.Equal(1, yaml.Split("model_scores:").Length - 1);
     }
+
+    [Fact]
+    public void Soft_assignment_weighs_each_prompt_into_every_group_by_its_probability()
+    {
+        // A: big right, small wrong, 0.75 math / 0.25 law; B: both right, 0.25 math / 0.75 law.
+        var a = new AnswerRow("a", new Dictionary<string, double> { ["big"] = 1, ["small"] = 0 }, null);
+        var b = new AnswerRow("b", new Dictionary<string, double> { ["big"] = 1, ["small"] = 1 }, null);
+
+        var fits = ScoreFit.FitWeighted([("math", a, 0.75), ("law", a, 0.25), ("math", b, 0.25), ("law", b, 0.75)], ["big", "small"]);
+
+        Assert.Equal(1, fits["math"].Count);
+        Assert.Equal(1.0, fits["math"].Models[0].Score, 12);
+        Assert.Equal(0.25, fits["math"].Models[1].Score, 12);
+        Assert.Equal(0.75, fits["law"].Models[1].Score, 12);
+        var yaml = FitScoresCommand.Fragment([new("math", ["math"], 0, "other")], fits, minCount: 1, prompts: 2, source: "train.jsonl", soft: true);
+        Assert.Contains("with the classifier's probability for it (soft", yaml, StringComparison.Ordinal);
+        Assert.Contains("model_scores: [{model: big, score: 1.000}, {model: small, score: 0.250}]", yaml, StringComparison.Ordinal);
+    }
 }
