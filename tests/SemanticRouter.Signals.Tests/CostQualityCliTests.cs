@@ -67,4 +67,21 @@ public sealed class CostQualityCliTests
             Assert.Equal(0.4, report.Router.Cpt80.Value!.Value, 9);
         }
     }
+
+    [Fact]
+    public async Task Soft_assignment_counts_every_prompt_for_both_rules_and_scores_both()
+    {
+        var matrix = AnswerMatrix.Read(Matrix);
+        await using var app = App(Config("    domains: [{name: math, threshold: 0}, {name: law, threshold: 0}]"));
+
+        var fragment = await FitScoresCommand.FitAsync(app.Services, matrix, minCount: 4, concurrency: 2, "tiny-answer-matrix.jsonl", CancellationToken.None, soft: true);
+
+        // Each prompt's weight is split between the two rules, so the summed counts are the 16 prompts.
+        Assert.Contains("(soft; counts are summed probabilities", fragment, StringComparison.Ordinal);
+        var counts = fragment.Split('\n').Where(l => l.TrimStart().StartsWith("# ", StringComparison.Ordinal) && l.Contains(" prompts: ", StringComparison.Ordinal))
+            .Select(l => int.Parse(l.Trim()[2..l.Trim().IndexOf(' ', 2)], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(2, counts.Count);
+        Assert.InRange(counts.Sum(), 15, 17);
+        Assert.Equal(2, fragment.Split("model_scores:").Length - 1);
+    }
 }
