@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Functions.Hosting;
+using SemanticRouter.Testing;
 
 namespace SemanticRouter.Functions.Tests;
 
@@ -19,6 +20,24 @@ internal static class GlobalSectionConfigs
         routing:
           decisions: [{name: all, rules: {operator: AND, conditions: []}, modelRefs: [{model: m}]}]
         """;
+
+    /// <summary>
+    /// An environment with <c>AzureWebJobsStorage</c> set: the development account with blob, queue and table endpoints
+    /// on a closed port (loading a config never connects).
+    /// </summary>
+    public static readonly Func<string, string?> WithStorage = name => name == "AzureWebJobsStorage"
+        ? $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};QueueEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};TableEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};"
+        : null;
+
+    /// <summary>Loading the section fails with exactly one error at <paramref name="errorPath"/> whose message contains <paramref name="message"/>.</summary>
+    public static void AssertLoadError(string path, string section, Func<string, string?> environment, string errorPath, string message)
+    {
+        var (config, errors) = Load(path, section, environment);
+
+        Assert.Null(config);
+        var error = Assert.Single(errors, e => e.Path == errorPath);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
 
     /// <param name="path">The section below <c>global</c>, dotted: <c>stores.responses</c>, <c>router.session_affinity</c>.</param>
     /// <param name="section">Its YAML body (a flow mapping, braces optional), or null to leave the section out.</param>

@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Functions.Hosting;
 using SemanticRouter.Functions.Responses.Store;
-using SemanticRouter.Testing;
 
 namespace SemanticRouter.Functions.Tests.Responses;
 
@@ -17,14 +16,8 @@ public sealed class ResponseStoreSettingsTests
     [InlineData("ttl_seconds: 5", "global.stores.responses.ttl_seconds", "")]
     [InlineData("container: Bad_Name", "global.stores.responses.container", "container name")]
     [InlineData("colour: red", "global.stores.responses.colour", "unknown key")]
-    public void Invalid_settings_are_load_errors_naming_the_path(string setting, string path, string message)
-    {
-        var (config, errors) = Load(setting, _ => null);
-
-        Assert.Null(config);
-        var error = Assert.Single(errors, e => e.Path == path);
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
-    }
+    public void Invalid_settings_are_load_errors_naming_the_path(string setting, string path, string message) =>
+        GlobalSectionConfigs.AssertLoadError("stores.responses", setting, _ => null, path, message);
 
     [Fact]
     public void Defaults_are_memory_without_a_storage_account_and_blob_with_one()
@@ -33,7 +26,7 @@ public sealed class ResponseStoreSettingsTests
         Assert.Equal(ResponseStoreSettings.Default, memory);
         Assert.Equal(("memory", 1000, 64L * 1024 * 1024, TimeSpan.FromDays(1), "responses"), (memory.BackendType, memory.MaxEntries, memory.MaxBytes, memory.Ttl, memory.Container));
 
-        var blob = ResponseStoreSettings.From(Load(null, name => name == "AzureWebJobsStorage" ? $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};" : null).Config!);
+        var blob = ResponseStoreSettings.From(Load(null, GlobalSectionConfigs.WithStorage).Config!);
         Assert.Equal("blob", blob.BackendType);
 
         var set = ResponseStoreSettings.From(Load("{backend_type: memory, max_entries: 5, max_bytes: 2048, ttl_seconds: 120, container: chats}", _ => null).Config!);

@@ -2,15 +2,12 @@ using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Config;
 using SemanticRouter.Core.Sessions;
 using SemanticRouter.Functions.Hosting;
-using SemanticRouter.Testing;
 
 namespace SemanticRouter.Functions.Tests.Sessions;
 
 /// <summary><c>global.router.session_affinity</c> is validated at load with errors naming the YAML path; safe defaults.</summary>
 public sealed class SessionAffinitySettingsTests
 {
-    private static readonly string Storage = $"DefaultEndpointsProtocol=http;AccountName={AzuriteServer.AccountName};AccountKey={AzuriteServer.AccountKey};BlobEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};TableEndpoint=http://127.0.0.1:9/{AzuriteServer.AccountName};";
-
     [Theory]
     [InlineData("enabled: maybe", "global.router.session_affinity.enabled", "")]
     [InlineData("ttl_seconds: 0", "global.router.session_affinity.ttl_seconds", "")]
@@ -23,14 +20,8 @@ public sealed class SessionAffinitySettingsTests
     [InlineData("table: my-sessions", "global.router.session_affinity.table", "Azure table name")]
     [InlineData("store_timeout_ms: 5", "global.router.session_affinity.store_timeout_ms", "")]
     [InlineData("idle_timeout: 5", "global.router.session_affinity.idle_timeout", "unknown key")]
-    public void Invalid_settings_are_load_errors_naming_the_path(string setting, string path, string message)
-    {
-        var (config, errors) = Load(setting, _ => null);
-
-        Assert.Null(config);
-        var error = Assert.Single(errors, e => e.Path == path);
-        Assert.Contains(message, error.Message, StringComparison.Ordinal);
-    }
+    public void Invalid_settings_are_load_errors_naming_the_path(string setting, string path, string message) =>
+        GlobalSectionConfigs.AssertLoadError("router.session_affinity", setting, _ => null, path, message);
 
     [Fact]
     public void A_table_store_needs_the_accounts_table_endpoint_not_just_blob()
@@ -52,7 +43,7 @@ public sealed class SessionAffinitySettingsTests
         Assert.Equal((false, TimeSpan.FromMinutes(30), 0.05, "memory", 10_000, "routersessions", TimeSpan.FromSeconds(1)), (absent.Enabled, absent.Ttl, absent.SwitchMargin, absent.Store, absent.MaxEntries, absent.Table, absent.StoreTimeout));
 
         Assert.Equal(SessionAffinitySettings.Default with { Enabled = true }, SessionAffinitySettings.From(Load("enabled: true", _ => null).Config!));
-        Assert.Equal("table", SessionAffinitySettings.From(Load("enabled: true", name => name == "AzureWebJobsStorage" ? Storage : null).Config!).Store);
+        Assert.Equal("table", SessionAffinitySettings.From(Load("enabled: true", GlobalSectionConfigs.WithStorage).Config!).Store);
 
         var set = SessionAffinitySettings.From(Load("{enabled: true, ttl_seconds: 120, switch_margin: 0.2, store: memory, max_entries: 50, table: chats, store_timeout_ms: 250}", _ => null).Config!);
         Assert.Equal(new SessionAffinitySettings(true, TimeSpan.FromMinutes(2), 0.2, "memory", 50, "chats", TimeSpan.FromMilliseconds(250)), set);
