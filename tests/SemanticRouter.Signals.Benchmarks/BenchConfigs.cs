@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace SemanticRouter.Signals.Benchmarks;
 
 /// <summary>The two configs every benchmark compares: all learned signals referenced, or keyword routing only.</summary>
@@ -19,6 +21,20 @@ internal static class BenchConfigs
     /// stream of different prompts.
     /// </summary>
     public static string Distinct(string prompt, int n) => $"Question {n % DistinctPrompts}. {prompt}";
+
+    /// <summary>
+    /// A thread-safe source of chat-completion bodies (model <c>MoM</c>, one user turn) that cycles through
+    /// <see cref="DistinctPrompts"/> distinct variants of <paramref name="prompt"/>, each prepared once by
+    /// <paramref name="prepare"/> (outside the timed part).
+    /// </summary>
+    public static Func<T> CyclingChatBodies<T>(string prompt, Func<string, T> prepare)
+    {
+        var bodies = Enumerable.Range(0, DistinctPrompts)
+            .Select(n => prepare($$"""{"model":"MoM","messages":[{"role":"user","content":{{JsonSerializer.Serialize(Distinct(prompt, n))}}}]}"""))
+            .ToArray();
+        var next = 0;
+        return () => bodies[(int)((uint)Interlocked.Increment(ref next) % bodies.Length)];
+    }
 
     public static string Learned(string backendUrl) => Header(backendUrl) + """
           signals:

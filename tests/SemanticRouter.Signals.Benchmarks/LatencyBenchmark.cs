@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SemanticRouter.Core.Pipeline;
@@ -50,16 +49,10 @@ internal static class LatencyBenchmark
         var app = RouterApplication.Build(new RouterHostOptions { ConfigYaml = yaml, Urls = "http://127.0.0.1:0" });
         await using var _ = app;
         var pipeline = app.Services.GetRequiredService<RouterPipeline>();
-        var requests = Enumerable.Range(0, BenchConfigs.DistinctPrompts).Select(n => new RouterRequest(Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["model"] = "MoM",
-            ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = BenchConfigs.Distinct(prompt ?? BenchConfigs.Prompt100Tokens, n) }),
-        }.ToJsonString()), new Dictionary<string, string>())).ToArray();
-        var next = 0;
-        RouterRequest Next() => requests[(int)((uint)Interlocked.Increment(ref next) % requests.Length)];
+        var next = BenchConfigs.CyclingChatBodies(prompt ?? BenchConfigs.Prompt100Tokens, body => new RouterRequest(Encoding.UTF8.GetBytes(body), new Dictionary<string, string>()));
         for (var i = 0; i < 50; i++)
         {
-            await pipeline.ExplainAsync(Next(), CancellationToken.None); // warm-up: loads models, JIT
+            await pipeline.ExplainAsync(next(), CancellationToken.None); // warm-up: loads models, JIT
         }
 
         var rows = new List<Row>();
@@ -72,7 +65,7 @@ internal static class LatencyBenchmark
                 var local = new List<double>();
                 while (stop.Elapsed.TotalSeconds < seconds)
                 {
-                    var request = Next();
+                    var request = next();
                     var t = Stopwatch.GetTimestamp();
                     await pipeline.ExplainAsync(request, CancellationToken.None);
                     local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);

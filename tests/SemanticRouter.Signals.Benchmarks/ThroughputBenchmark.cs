@@ -32,14 +32,10 @@ internal static class ThroughputBenchmark
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = RouterApplication.BoundAddress(app) };
-            var bodies = Enumerable.Range(0, BenchConfigs.DistinctPrompts)
-                .Select(n => $$"""{"model":"MoM","messages":[{"role":"user","content":{{JsonSerializer.Serialize(BenchConfigs.Distinct(BenchConfigs.Prompt100Tokens, n))}}}]}""")
-                .ToArray();
-            var next = 0;
-            string Next() => bodies[(int)((uint)Interlocked.Increment(ref next) % bodies.Length)];
+            var next = BenchConfigs.CyclingChatBodies(BenchConfigs.Prompt100Tokens, body => body);
             for (var i = 0; i < 50; i++)
             {
-                await SendAsync(http, Next());
+                await SendAsync(http, next());
             }
 
             var stop = Stopwatch.StartNew();
@@ -48,7 +44,7 @@ internal static class ThroughputBenchmark
                 var local = new List<double>();
                 while (stop.Elapsed.TotalSeconds < seconds)
                 {
-                    var body = Next();
+                    var body = next();
                     var t = Stopwatch.GetTimestamp();
                     await SendAsync(http, body);
                     local.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
