@@ -51,6 +51,27 @@ public sealed class SharedTrunkTests
     }
 
     [Fact]
+    public void Finished_trunk_results_are_kept_within_the_byte_budget()
+    {
+        using var embedder = ModelLoader.LoadSentenceEmbedder(Shipped("sentence-embedder"));
+        var trunk = EncoderTrunk.Acquire(ModelFolder.Open(Shipped("sentence-embedder")).Trunk!, new OrtSessionOptions());
+        try
+        {
+            // ~100 tokens × 384 floats ≈ 150 KB per prompt: 200 distinct prompts hold ~30 MB, about twice the budget.
+            var filler = string.Join(' ', Enumerable.Repeat("the quick brown fox jumps over the lazy dog", 11));
+            var texts = Enumerable.Range(0, 200).Select(i => $"Question {i}. {filler}").ToArray();
+            embedder.EmbedBatch(texts);
+
+            var perPrompt = 100L * 384 * sizeof(float);
+            Assert.InRange(trunk.Count, 1, (int)(EncoderTrunk.RetainedBytesBudget / perPrompt) + 1);
+        }
+        finally
+        {
+            trunk.Release();
+        }
+    }
+
+    [Fact]
     public async Task Concurrent_callers_of_the_three_models_get_the_answers_of_single_runs()
     {
         using var embedder = ModelLoader.LoadSentenceEmbedder(Shipped("sentence-embedder"));
